@@ -1,0 +1,141 @@
+"""The `digest` command. The only place that prints and picks exit codes."""
+from __future__ import annotations
+
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import click
+
+from . import __version__
+from .diagnostics import Diagnostic, DigestError, format_json
+
+CONTENT_OPTION = click.option("--content", "content", default="content", show_default=True,
+                              type=click.Path(file_okay=False, path_type=Path),
+                              help="The content folder.")
+
+
+def _print_diagnostics(diagnostics: list[Diagnostic], fmt: str = "text") -> None:
+    if fmt == "json":
+        click.echo(format_json(diagnostics))
+        return
+    for d in diagnostics:
+        line = d.format_github() if fmt == "github" else d.format_text()
+        if fmt == "text" and sys.stderr.isatty():
+            color = "red" if d.is_error else "yellow"
+            line = line.replace(f": {d.severity}: ", ": " + click.style(d.severity, fg=color, bold=True) + ": ", 1)
+        click.echo(line, err=fmt == "text")
+
+
+def _fail(exc: DigestError, fmt: str = "text") -> None:
+    _print_diagnostics(exc.diagnostics, fmt)
+    errors = sum(1 for d in exc.diagnostics if d.is_error)
+    if fmt == "text":
+        click.echo(f"{errors} error{'s' if errors != 1 else ''} found; nothing was written.", err=True)
+    sys.exit(1)
+
+
+def site_today(content: Path) -> date:
+    """Today in the site's time zone (used by import and new, never by build)."""
+    tz = "UTC"
+    try:
+        import yaml
+        data = yaml.safe_load((content / "site.yaml").read_text(encoding="utf-8"))
+        if isinstance(data, dict) and isinstance(data.get("timezone"), str):
+            ZoneInfo(data["timezone"])
+            tz = data["timezone"]
+    except Exception:  # a broken site.yaml is reported by check; today falls back to UTC
+        pass
+    return datetime.now(ZoneInfo(tz)).date()
+
+
+def _parse_day(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not a date; use YYYY-MM-DD") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="digest")
+def main() -> None:
+    """digest: build curated research-paper digests into a static site with feeds."""
+
+
+@main.command()
+@CONTENT_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "github", "json"]), default="text", show_default=True,
+              help="github prints GitHub Actions annotations.")
+def check(content: Path, fmt: str) -> None:
+    """Validate the content folder; write nothing."""
+    from .content import load_site
+    try:
+        site, warnings = load_site(content)
+    except DigestError as exc:
+        _fail(exc, fmt)
+        return
+    _print_diagnostics(warnings, fmt)
+    if fmt == "json" and not warnings:
+        return
+    if fmt == "text":
+        click.echo(f"ok: {len(site.digests)} digests, {len(site.papers)} papers, {len(site.curators)} curators, "
+                   f"{len(site.pages)} pages" + (f", {len(warnings)} warnings" if warnings else ""), err=True)
+
+
+@main.command(name="import")
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(["hf-page", "hf-api", "arxiv"]))
+@click.argument("sources", metavar="SOURCE...", nargs=-1, required=True)
+@CONTENT_OPTION
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="The digest day (default: from the source).")
+@click.option("--curator", metavar="ID", help="Curator of newly created digests (default: the first one).")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+def import_(fmt: str, sources: tuple[str, ...], content: Path, day: str | None, curator: str | None,
+            dry_run: bool) -> None:
+    """Import papers from FORMAT sources (files or http(s) URLs) into the content folder.
+
+    \b
+    hf-page  a Hugging Face Daily Papers page saved as text
+    hf-api   JSON of huggingface.co/api/daily_papers
+    arxiv    an arXiv API Atom response
+    """
+    from .importers.run import run_import
+    try:
+        result, warnings = run_import(fmt, list(sources), content, site_today(content), _parse_day(day), curator,
+                                      dry_run=dry_run)
+    except DigestError as exc:
+        _fail(exc)
+        return
+    _print_diagnostics(warnings)
+    for paper_id, changes in sorted(result.changed.items()):
+        click.echo(f"  updated {paper_id}: " + "; ".join(changes))
+    for paper_id, notes in sorted(result.kept.items()):
+        click.echo(f"  kept {paper_id}: " + "; ".join(notes))
+    for path in result.digests_created:
+        click.echo(f"  created {path}")
+    for path, added in sorted(result.digests_extended.items()):
+        click.echo(f"  extended {path} with {len(added)} papers")
+    verb = "would import" if dry_run else "imported"
+    total = len(result.added) + len(result.changed) + len(result.unchanged)
+    click.echo(f"{verb} {total} papers: {len(result.added)} new, {len(result.changed)} updated, "
+               f"{len(result.unchanged)} unchanged; {len(result.written)} files "
+               f"{'to write' if dry_run else 'written'}")
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["digest", "curators", "site", "paper"]), required=False)
+@click.option("--write", "write_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write all schemas as KIND.schema.json into this folder instead of printing.")
+def schema(kind: str | None, write_dir: Path | None) -> None:
+    """Print the JSON Schema of a content file kind (for editors and CI)."""
+    from .schema import render_json_schemas
+    schemas = render_json_schemas()
+    if write_dir is not None:
+        write_dir.mkdir(parents=True, exist_ok=True)
+        for name, text in schemas.items():
+            (write_dir / f"{name}.schema.json").write_text(text, encoding="utf-8")
+        click.echo(f"wrote {len(schemas)} schemas to {write_dir}", err=True)
+        return
+    click.echo(schemas[kind or "digest"], nl=False)

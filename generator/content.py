@@ -1,0 +1,312 @@
+"""Load a content folder, validate all of it, and build the model.
+
+`load_site` reports every problem at once: it keeps going after the first
+bad file and raises `DigestError` with all diagnostics at the end.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterator
+
+from . import schema, yamlio
+from .diagnostics import Diagnostic, DigestError, Report
+from .model import (Curator, Digest, DigestEntry, FeedLimits, Links, Organization, Page, Paper, Site,
+                    SiteConfig, with_overrides)
+
+DIGEST_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}\.yaml$")
+
+
+def display_path(path: Path) -> str:
+    """A path as a person should see it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
+@dataclass
+class _Doc:
+    """One parsed file, kept so that problems can be located lazily."""
+
+    path: Path
+    display: str
+    text: str
+    data: Any
+
+
+def _read(path: Path, report: Report) -> _Doc | None:
+    shown = display_path(path)
+    try:
+        data, text = yamlio.load_file(path, shown)
+    except DigestError as exc:
+        report.extend(exc.diagnostics)
+        return None
+    return _Doc(path, shown, text, data)
+
+
+def _report_problems(doc: _Doc, problems: list[schema.Problem], report: Report) -> None:
+    for problem in problems:
+        line, col = yamlio.locate(doc.text, problem.where, key=problem.at_key)
+        hint = problem.hint
+        if hint == "put it in quotes":
+            raw = yamlio.source_text(doc.text, problem.where)
+            hint = f"put it in quotes: '{raw}'" if raw is not None else hint
+        report.error(doc.display, problem.message, hint, line, col)
+
+
+def _check(doc: _Doc, spec: schema.Field, report: Report) -> bool:
+    problems = schema.validate(doc.data, spec)
+    _report_problems(doc, problems, report)
+    return not problems
+
+
+def _error_at(doc: _Doc, where: tuple[Any, ...], message: str, hint: str, report: Report,
+              warning: bool = False) -> None:
+    line, col = yamlio.locate(doc.text, where)
+    (report.warning if warning else report.error)(doc.display, message, hint, line, col)
+
+
+def load_config(content: Path, report: Report) -> SiteConfig | None:
+    path = content / "site.yaml"
+    if not path.is_file():
+        report.error(display_path(path), "site settings file is missing",
+                     "create it with at least 'title:' and 'base_url:'")
+        return None
+    doc = _read(path, report)
+    if doc is None or not _check(doc, schema.SITE, report):
+        return None
+    data = doc.data
+    base_url = data["base_url"] if data["base_url"].endswith("/") else data["base_url"] + "/"
+    feeds = data.get("feeds") or {}
+    return SiteConfig(
+        title=data["title"], base_url=base_url, description=data.get("description") or "",
+        language=data.get("language") or "en", timezone=data.get("timezone") or "UTC",
+        theme=data.get("theme") or "default",
+        feeds=FeedLimits(**{k: v for k, v in feeds.items() if v is not None}))
+
+
+def load_curators(content: Path, report: Report) -> dict[str, Curator] | None:
+    """Curators by id, or None when curators.yaml is broken (errors reported)."""
+    path = content / "curators.yaml"
+    if not path.is_file():
+        return {}
+    doc = _read(path, report)
+    if doc is None:
+        return None
+    if doc.data is None:
+        return {}
+    if not _check(doc, schema.CURATORS, report):
+        return None
+    curators: dict[str, Curator] = {}
+    for i, item in enumerate(doc.data):
+        if item["id"] in curators:
+            _error_at(doc, (i, "id"), f"curator id '{item['id']}' is listed twice", "give each curator a unique id",
+                      report)
+            continue
+        curators[item["id"]] = Curator(item["id"], item["name"], item.get("url") or "")
+    return curators
+
+
+def paper_files(content: Path) -> Iterator[Path]:
+    """Every record file under content/papers/, in a stable order."""
+    root = content / "papers"
+    if not root.is_dir():
+        return iter(())
+    return iter(sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()))
+
+
+def paper_from_data(data: dict[str, Any]) -> Paper:
+    org = data.get("organization")
+    published = data.get("published")
+    return Paper(
+        id=data["id"], title=data["title"], abstract=data.get("abstract") or "",
+        authors=tuple(data.get("authors") or ()), author_count=data.get("author_count"),
+        organization=Organization(org["name"], org.get("fullname") or "") if org else None,
+        published=date.fromisoformat(published) if published else None,
+        upvotes=data.get("upvotes"), arxiv=data.get("arxiv") or "", category=data.get("category") or "",
+        links=Links(**(data.get("links") or {})), source=data.get("source") or "")
+
+
+def load_papers(content: Path, report: Report, broken: set[str] | None = None) -> dict[str, Paper]:
+    """Valid records by id; the file names of invalid ones go into `broken`, so
+    digests that list them do not repeat the error as 'unknown paper id'."""
+    papers: dict[str, Paper] = {}
+    broken = broken if broken is not None else set()
+    where_defined: dict[str, str] = {}
+    for path in paper_files(content):
+        doc = _read(path, report)
+        if doc is None:
+            broken.add(path.stem)
+            continue
+        if path.suffix == ".yml":
+            report.error(doc.display, "record files must end in .yaml", f"rename it to {path.stem}.yaml")
+            continue
+        if not _check(doc, schema.PAPER, report):
+            broken.add(path.stem)
+            continue
+        paper_id = doc.data["id"]
+        if path.stem != paper_id:
+            broken.add(path.stem)
+            _error_at(doc, ("id",), f"record id '{paper_id}' does not match its file name '{path.name}'",
+                      f"rename the file to {paper_id}.yaml or fix the id", report)
+            continue
+        if paper_id in papers:
+            _error_at(doc, ("id",), f"paper id '{paper_id}' is also defined in {where_defined[paper_id]}",
+                      "keep one record per paper", report)
+            continue
+        papers[paper_id] = paper_from_data(doc.data)
+        where_defined[paper_id] = doc.display
+    return papers
+
+
+def load_digests(content: Path, papers: dict[str, Paper], curators: dict[str, Curator] | None,
+                 report: Report, broken_papers: frozenset[str] = frozenset()) -> list[Digest]:
+    """Digests newest first. `curators` is None when curators.yaml is broken
+    (its errors are already reported)."""
+    root = content / "digests"
+    digests: list[Digest] = []
+    if not root.is_dir():
+        return digests
+    for path in sorted(root.iterdir()):
+        if path.name.startswith(".") or path.is_dir():
+            continue
+        if not DIGEST_NAME.match(path.name):
+            report.error(display_path(path), f"'{path.name}' is not a digest file name",
+                         "name digest files YYYY-MM-DD.yaml, after the digest's date")
+            continue
+        doc = _read(path, report)
+        if doc is None:
+            continue
+        if doc.data is None:
+            report.error(doc.display, "digest file is empty", "start from 'digest new DATE'", 1, 1)
+            continue
+        if not _check(doc, schema.DIGEST, report):
+            continue
+        digest = _build_digest(doc, papers, curators, report, broken_papers)
+        if digest is not None:
+            digests.append(digest)
+    digests.sort(key=lambda d: d.date, reverse=True)
+    return digests
+
+
+def _build_digest(doc: _Doc, papers: dict[str, Paper], curators: dict[str, Curator] | None,
+                  report: Report, broken_papers: frozenset[str]) -> Digest | None:
+    data = doc.data
+    ok = True
+    if data["date"] + ".yaml" != doc.path.name:
+        _error_at(doc, ("date",), f"date {data['date']} does not match the file name '{doc.path.name}'",
+                  f"rename the file to {data['date']}.yaml or fix the date", report)
+        ok = False
+    curator = curators.get(data["curator"]) if curators is not None else None
+    if curators is None:
+        ok = False
+    elif curator is None:
+        known = schema.did_you_mean(data["curator"], set(curators))
+        _error_at(doc, ("curator",), f"unknown curator '{data['curator']}'",
+                  known or "add the curator to content/curators.yaml", report)
+        ok = False
+    entries: list[DigestEntry] = []
+    first_index: dict[str, int] = {}
+    items = data.get("papers") or []
+    if not items:
+        _error_at(doc, ("papers",) if "papers" in data else (), "digest lists no papers",
+                  "add entries under 'papers:' such as '- paper: 2410.17243'", report, warning=True)
+    for i, item in enumerate(items):
+        paper_id = item["paper"]
+        record = papers.get(paper_id)
+        if record is None and paper_id in broken_papers:
+            ok = False  # the record's own errors are reported
+            continue
+        if record is None:
+            hint = schema.did_you_mean(paper_id, set(papers)) or "import it first with 'digest import'"
+            _error_at(doc, ("papers", i, "paper"), f"unknown paper id '{paper_id}'", hint, report)
+            ok = False
+            continue
+        if paper_id in first_index:
+            first_line = yamlio.locate(doc.text, ("papers", first_index[paper_id], "paper"))[0]
+            _error_at(doc, ("papers", i, "paper"), f"paper '{paper_id}' is listed twice in this digest",
+                      f"it is already listed on line {first_line}; remove one", report)
+            ok = False
+            continue
+        first_index[paper_id] = i
+        tags = tuple(item.get("tags") or ())
+        if len(set(tags)) != len(tags):
+            _error_at(doc, ("papers", i, "tags"), "a tag is repeated", "list each tag once", report)
+            ok = False
+        if item.get("pick") and not (item.get("note") or "").strip():
+            _error_at(doc, ("papers", i, "pick"), f"pick '{paper_id}' has no note",
+                      "say in a sentence why readers should read it", report, warning=True)
+        entries.append(DigestEntry(paper=with_overrides(record, item.get("override") or {}),
+                                   pick=bool(item.get("pick")), note=item.get("note") or "",
+                                   tags=tags, position=len(entries) + 1))
+    if not ok or curator is None:
+        return None
+    return Digest(date=date.fromisoformat(data["date"]), title=data["title"], curator=curator,
+                  intro=data.get("intro") or "", entries=tuple(entries), source_path=doc.display)
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?", re.S | re.M)
+
+
+def load_pages(content: Path, report: Report) -> list[Page]:
+    root = content / "pages"
+    pages: list[Page] = []
+    if not root.is_dir():
+        return pages
+    for path in sorted(root.glob("*.md")):
+        shown = display_path(path)
+        if not schema.SLUG.match(path.stem):
+            report.error(shown, f"page file name '{path.name}' is not URL-safe",
+                         schema.slugify_hint(path.stem) or "use lowercase letters, digits and '-'")
+            continue
+        try:
+            text = yamlio.read_text(path, shown)
+        except DigestError as exc:
+            report.extend(exc.diagnostics)
+            continue
+        match = _FRONT_MATTER.match(text)
+        if not match:
+            report.error(shown, "page has no front matter", "start the file with '---', 'title: ...', '---'", 1, 1)
+            continue
+        try:
+            meta = yamlio.parse(match.group(1), shown)
+        except DigestError as exc:
+            # front matter starts on line 2 of the file
+            report.extend([Diagnostic(d.path, d.line + 1, d.col, d.message, d.hint, d.severity)
+                           for d in exc.diagnostics])
+            continue
+        doc = _Doc(path, shown, match.group(1), meta)
+        problems = schema.validate(meta, schema.PAGE)
+        for problem in problems:
+            line, col = yamlio.locate(doc.text, problem.where, key=problem.at_key)
+            report.error(shown, problem.message, problem.hint, line + 1, col)
+        if problems:
+            continue
+        pages.append(Page(slug=path.stem, title=meta["title"], body=text[match.end():],
+                          description=meta.get("description") or "", menu=meta.get("menu", True)))
+    return pages
+
+
+def load_site(content: Path) -> tuple[Site, list[Diagnostic]]:
+    """Load and validate everything under `content`.
+
+    Returns the site and its warnings, or raises `DigestError` listing every
+    error and warning found."""
+    report = Report()
+    if not content.is_dir():
+        raise DigestError.single(display_path(content), "content folder not found",
+                                 "run from your site's folder or pass --content DIR")
+    config = load_config(content, report)
+    curators = load_curators(content, report)
+    broken: set[str] = set()
+    papers = load_papers(content, report, broken)
+    digests = load_digests(content, papers, curators, report, frozenset(broken))
+    pages = load_pages(content, report)
+    report.raise_if_errors()
+    assert config is not None
+    site = Site(config=config, curators=curators or {}, papers=papers, digests=tuple(digests), pages=tuple(pages))
+    return site, report.warnings

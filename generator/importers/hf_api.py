@@ -1,0 +1,92 @@
+"""`hf-api`: JSON from the Hugging Face `/api/daily_papers` endpoint.
+
+Traps: the vote count is `paper.upvotes` (there is no top-level one);
+`paper.publishedAt` is the arXiv date while the top-level `publishedAt` is
+the day the paper was submitted to Daily Papers (the digest day); titles and
+summaries carry hard line breaks; `organization`, `githubRepo`, `projectPage`
+are optional.
+"""
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from typing import Any
+
+from .. import ids
+from ..diagnostics import Diagnostic, DigestError, WARNING
+from . import Candidate
+
+
+def unfold(text: str) -> str:
+    """Join hard-wrapped lines; keep blank-line paragraph breaks."""
+    paragraphs = re.split(r"\n\s*\n", text.strip())
+    return "\n\n".join(re.sub(r"\s*\n\s*", " ", p).strip() for p in paragraphs if p.strip())
+
+
+def _iso_day(value: Any) -> str | None:
+    if isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}", value):
+        try:
+            return date.fromisoformat(value[:10]).isoformat()
+        except ValueError:
+            return None
+    return None
+
+
+def parse(text: str, source: str) -> tuple[list[Candidate], list[Diagnostic]]:
+    stripped = text.lstrip()
+    if stripped.startswith("<"):
+        first = stripped.splitlines()[0][:80] if stripped else ""
+        raise DigestError.single(source, f"expected JSON but got an HTML or XML page ('{first}')",
+                                 "the API may be down or rate-limiting; nothing was imported", 1, 1)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DigestError.single(source, f"invalid JSON: {exc.msg}",
+                                 "the response may be truncated; nothing was imported", exc.lineno, exc.colno) from None
+    except RecursionError:
+        raise DigestError.single(source, "JSON is nested too deeply", "", 1, 1) from None
+    if isinstance(data, dict) and isinstance(data.get("error"), str):
+        raise DigestError.single(source, f"the API returned an error: {data['error'][:200]}", "", 1, 1)
+    if not isinstance(data, list):
+        raise DigestError.single(source, f"expected a JSON list of daily papers, got {type(data).__name__}", "", 1, 1)
+    candidates: list[Candidate] = []
+    warnings: list[Diagnostic] = []
+    for index, item in enumerate(data):
+        try:
+            candidates.append(_candidate(item, source))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            warnings.append(Diagnostic(source, 0, 0, f"item {index}: not a usable paper ({exc}); skipped", "",
+                                       WARNING))
+    return candidates, warnings
+
+
+def _candidate(item: dict[str, Any], source: str) -> Candidate:
+    paper = item["paper"]
+    raw_id = str(paper["id"])
+    arxiv = ids.normalize_arxiv(raw_id)
+    title = unfold(str(paper.get("title") or item.get("title") or ""))
+    if not title:
+        raise ValueError("no title")
+    # `hidden` only hides the paper from that user's profile; they are still an author
+    authors = [unfold(str(a["name"])) for a in paper.get("authors") or [] if isinstance(a, dict) and a.get("name")]
+    candidate = Candidate(title=title, abstract=unfold(str(paper.get("summary") or "")), authors=authors,
+                          source=f"hf-api {source.rsplit('/', 1)[-1] if not source.startswith('http') else source}")
+    upvotes = paper.get("upvotes")
+    if isinstance(upvotes, int) and not isinstance(upvotes, bool) and upvotes >= 0:
+        candidate.upvotes = upvotes
+    candidate.published = _iso_day(paper.get("publishedAt"))
+    org = item.get("organization") or paper.get("organization")
+    if isinstance(org, dict) and org.get("name"):
+        candidate.organization = {"name": str(org["name"]), "fullname": str(org.get("fullname") or org["name"])}
+    if arxiv:
+        candidate.arxiv = arxiv
+        candidate.links = {"arxiv": f"https://arxiv.org/abs/{arxiv}", "pdf": f"https://arxiv.org/pdf/{arxiv}",
+                           "hf": f"https://huggingface.co/papers/{arxiv}"}
+    for key, field in (("githubRepo", "code"), ("projectPage", "project")):
+        url = paper.get(key) or item.get(key)
+        if isinstance(url, str) and url.startswith(("https://", "http://")):
+            candidate.links[field] = url
+    day = _iso_day(item.get("publishedAt")) or candidate.published
+    candidate.digest_date = date.fromisoformat(day) if day else None
+    return candidate
