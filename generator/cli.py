@@ -139,3 +139,44 @@ def schema(kind: str | None, write_dir: Path | None) -> None:
         click.echo(f"wrote {len(schemas)} schemas to {write_dir}", err=True)
         return
     click.echo(schemas[kind or "digest"], nl=False)
+
+
+class _TerminalProgress:
+    """One self-overwriting status line on a terminal; silent otherwise."""
+
+    def __init__(self) -> None:
+        self.active = sys.stderr.isatty()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.active:
+            click.echo(f"\r\033[K{stage}: {done:,}/{total:,}", err=True, nl=False)
+
+    def clear(self) -> None:
+        if self.active:
+            click.echo("\r\033[K", err=True, nl=False)
+
+
+@main.command()
+@CONTENT_OPTION
+@click.option("--output", "output", default="output", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Where the site is written.")
+@click.option("--theme", help="Theme name under themes/ (default: from site.yaml).")
+@click.option("--base-url", help="Override base_url from site.yaml (e.g. for a preview).")
+@click.option("--no-search", is_flag=True, help="Skip the search index (faster previews).")
+def build(content: Path, output: Path, theme: str | None, base_url: str | None, no_search: bool) -> None:
+    """Validate the content and build the site into OUTPUT (atomically)."""
+    from .build import build as run_build
+    progress = _TerminalProgress()
+    try:
+        result = run_build(content, output, theme=theme, base_url=base_url, search=not no_search,
+                           progress=progress)
+    except DigestError as exc:
+        progress.clear()
+        _print_diagnostics(exc.diagnostics)
+        errors = sum(1 for d in exc.diagnostics if d.is_error)
+        click.echo(f"{errors} error{'s' if errors != 1 else ''} found; {output} was left as it was.", err=True)
+        sys.exit(1)
+    progress.clear()
+    _print_diagnostics(result.warnings)
+    click.echo(f"built {result.pages:,} pages ({result.papers:,} papers, {result.digests:,} digests), "
+               f"{result.feeds:,} feeds into {output} in {result.seconds:.2f} s")

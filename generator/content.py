@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Iterator
 
-from . import schema, yamlio
+from . import schema, urls, yamlio
 from .diagnostics import Diagnostic, DigestError, Report
 from .model import (Curator, Digest, DigestEntry, FeedLimits, Links, Organization, Page, Paper, Site,
                     SiteConfig, with_overrides)
@@ -259,6 +259,10 @@ def load_pages(content: Path, report: Report) -> list[Page]:
         return pages
     for path in sorted(root.glob("*.md")):
         shown = display_path(path)
+        if path.stem in urls.RESERVED:
+            report.error(shown, f"page name '{path.stem}' is taken by a section of the site",
+                         "rename the file, e.g. about-" + path.stem + ".md")
+            continue
         if not schema.SLUG.match(path.stem):
             report.error(shown, f"page file name '{path.name}' is not URL-safe",
                          schema.slugify_hint(path.stem) or "use lowercase letters, digits and '-'")

@@ -18,6 +18,7 @@ import yaml
 
 from .. import content as content_mod
 from .. import ids, schema, yamlio
+from ..catalog import MONTH_NAMES
 from ..diagnostics import DigestError, Report
 from . import Candidate
 
@@ -256,7 +257,7 @@ def _default_curator(content: Path, curator: str | None) -> str:
 
 
 def new_digest_text(day: date, curator: str, paper_ids: list[str], title: str = "") -> str:
-    heading = title or f"Papers for {day.strftime('%B')} {day.day}, {day.year}"
+    heading = title or f"Papers for {MONTH_NAMES[day.month - 1]} {day.day}, {day.year}"
     lines = [SCHEMA_MODELINE.rstrip("\n"), f"date: {day.isoformat()}", f"title: {_scalar(heading)}",
              f"curator: {curator}", 'intro: ""']
     if paper_ids:

@@ -1,0 +1,70 @@
+"""Where every page and file lives in the output, in one place.
+
+Paths are relative to the site root, without a leading slash; a path ending
+in '/' is a folder served by its index.html (clean URLs). Pages link to each
+other with relative URLs, so the site works under any base path and from a
+plain file server; feeds, sitemaps and canonical links use absolute URLs.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+HOME = ""
+ARCHIVE = "archive/"
+TAGS = "tags/"
+SEARCH = "search/"
+NOT_FOUND = "404.html"
+SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
+RSS = "feed.xml"
+ATOM = "atom.xml"
+PAPERS_FEED = "papers/feed.xml"
+API_DIGESTS = "api/digests.json"
+RESERVED = {"digests", "papers", "tags", "archive", "search", "api", "static", "pagefind", "404", "feed",
+            "atom", "sitemap", "robots"}
+
+
+def digest(day: date) -> str:
+    return f"digests/{day.isoformat()}/"
+
+
+def paper(paper_id: str) -> str:
+    return f"papers/{paper_id}/"
+
+
+def entry_anchor(paper_id: str) -> str:
+    return f"p-{paper_id}"
+
+
+def tag(name: str) -> str:
+    return f"tags/{name}/"
+
+
+def tag_feed(name: str) -> str:
+    return f"tags/{name}/feed.xml"
+
+
+def page(slug: str) -> str:
+    return f"{slug}/"
+
+
+def api_digest(day: date) -> str:
+    return f"api/digests/{day.isoformat()}.json"
+
+
+def api_paper(paper_id: str) -> str:
+    return f"api/papers/{paper_id}.json"
+
+
+def file_for(path: str) -> str:
+    """The file that serves `path`."""
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+def relative(from_path: str, to_path: str) -> str:
+    """A link from the page at `from_path` to `to_path` (both site-relative)."""
+    return ("../" * from_path.count("/") + to_path) or "./"
+
+
+def absolute(base_url: str, path: str) -> str:
+    return base_url + path
