@@ -40,8 +40,8 @@ class Feeds:
         fg.id(self.abs(self_path))
         fg.title(title)
         fg.description(description or title)
-        fg.link(href=self.abs(alternate), rel="alternate")
         fg.link(href=self.abs(self_path), rel="self")
+        fg.link(href=self.abs(alternate), rel="alternate")  # feedgen uses the last link as the RSS <link>
         fg.language(self.config.language)
         fg.generator("digest", version=__version__)
         stamp = newest or datetime(2000, 1, 1, tzinfo=self.zone)
@@ -64,9 +64,9 @@ class Feeds:
         parts.append("</ol>")
         return "".join(parts)
 
-    def digests_feed(self) -> FeedGenerator:
+    def digests_feed(self, self_path: str = urls.RSS) -> FeedGenerator:
         digests = self.catalog.site.digests[: self.config.feeds.digests]
-        fg = self._feed(self.config.title, self.config.description, urls.RSS, urls.HOME,
+        fg = self._feed(self.config.title, self.config.description, self_path, urls.HOME,
                         self._when(digests[0]) if digests else None)
         for digest in reversed(digests):  # feedgen prepends: add oldest first
             fe = fg.add_entry()
@@ -132,14 +132,9 @@ class Feeds:
 
     def all_feeds(self) -> list[tuple[str, bytes]]:
         """(path, bytes) of every feed file."""
-        digests = self.digests_feed()
-        out = [(urls.RSS, digests.rss_str(pretty=True)), (urls.ATOM, self._atom(digests)),
+        out = [(urls.RSS, self.digests_feed().rss_str(pretty=True)),
+               (urls.ATOM, self.digests_feed(urls.ATOM).atom_str(pretty=True)),
                (urls.PAPERS_FEED, self.papers_feed().rss_str(pretty=True))]
         for tag in self.catalog.tags:
             out.append((urls.tag_feed(tag.name), self.tag_feed(tag).rss_str(pretty=True)))
         return out
-
-    def _atom(self, fg: FeedGenerator) -> bytes:
-        fg.id(self.abs(urls.ATOM))
-        fg.link(href=self.abs(urls.ATOM), rel="self")
-        return fg.atom_str(pretty=True)

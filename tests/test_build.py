@@ -223,3 +223,32 @@ def test_xss_in_curator_text_never_reaches_pages(tmp_path: Path) -> None:
         scripts = re.findall(r"<script\b[^>]*>(.*?)</script>", html, re.S)
         assert all("alert" not in s for s in scripts), page
         assert "onerror" not in html and "javascript:" not in html, page
+
+
+def test_site_overrides_one_block_and_themes_extend(tmp_path: Path) -> None:
+    content = minimal_site(tmp_path / "content", **{
+        "templates/base.html": '{% extends "default/base.html" %}{% block footer %}<p>Custom footer</p>{% endblock %}',
+        "static/css/extra.css": "body { color: red; }",
+    })
+    shutil.copytree(REPO / "themes", tmp_path / "themes")
+    build(content, tmp_path / "out", search=False)
+    page = (tmp_path / "out" / "digests" / "2024-10-25" / "index.html").read_text(encoding="utf-8")
+    assert "<p>Custom footer</p>" in page and "Curated by" in page  # one block replaced, the rest kept
+    assert list((tmp_path / "out" / "static" / "css").glob("extra.*.css"))
+    build(content, tmp_path / "news", theme="newsletter", search=False)
+    page = (tmp_path / "news" / "digests" / "2024-10-25" / "index.html").read_text(encoding="utf-8")
+    assert "Custom footer" in page  # the site's override wins over the theme too
+    (content / "templates" / "base.html").unlink()
+    build(content, tmp_path / "news", theme="newsletter", search=False)
+    page = (tmp_path / "news" / "digests" / "2024-10-25" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'href="../../static/css/newsletter\.[0-9a-f]{10}\.css"', page)
+    assert re.search(r'href="../../static/css/site\.[0-9a-f]{10}\.css"', page)  # inherited from default
+    assert "newsletter edition" in page
+
+
+def test_unknown_theme_is_a_clear_error(tmp_path: Path) -> None:
+    content = minimal_site(tmp_path / "content")
+    shutil.copytree(REPO / "themes", tmp_path / "themes")
+    result = run_digest("build", "--theme", "nope", cwd=tmp_path)
+    assert result.returncode == 1 and "theme 'nope' not found" in result.stderr
+    assert "available themes: default, newsletter" in result.stderr and "Traceback" not in result.stderr

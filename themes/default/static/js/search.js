@@ -10,4 +10,14 @@
     showImages: false,
     resetStyles: false
   });
+  // Pagefind's input has a placeholder but no label; give it one for screen readers.
+  function label() {
+    var input = element.querySelector("input[type=text], input[type=search], input:not([type])");
+    if (input && !input.hasAttribute("aria-label")) { input.setAttribute("aria-label", "Search papers"); return true; }
+    return !!input;
+  }
+  if (!label()) {
+    var observer = new MutationObserver(function () { if (label()) { observer.disconnect(); } });
+    observer.observe(element, { childList: true, subtree: true });
+  }
 })();

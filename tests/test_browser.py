@@ -1,0 +1,136 @@
+"""A real browser (Playwright driving Debian's Chromium) on the built site, served on 127.0.0.1."""
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from generator.build import build
+
+from . import tools
+from .conftest import REPO
+
+PAGES = {
+    "home": "",
+    "digest": "digests/2026-05-20/",
+    "paper": "papers/geometric-phase-transition-enables-extreme-hippocampal-memory-capacity/",
+    "tag": "tags/attention/",
+    "archive": "archive/",
+    "search": "search/",
+}
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("browser")
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "themes", root / "themes")
+    build(root / "content", root / "output")
+    handler = functools.partial(_QuietHandler, directory=str(root / "output"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = tools.chromium()
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=executable, args=tools.CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def _watch(page):
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+    page.on("response", lambda r: problems.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+    return problems
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_loads_cleanly_and_has_no_axe_violations(browser, site_url: str, name: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    problems = _watch(page)
+    page.goto(site_url + PAGES[name], wait_until="networkidle")
+    assert not [u for u in _requested_hosts(page) if not u.startswith(site_url)]
+    page.add_script_tag(path=str(tools.axe_js()))
+    violations = page.evaluate("""async () => {
+        const r = await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']});
+        return r.violations.map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '));
+    }""")
+    context.close()
+    assert problems == []
+    assert violations == []
+
+
+def _requested_hosts(page) -> list[str]:
+    return page.evaluate("() => performance.getEntriesByType('resource').map(e => e.name)")
+
+
+def test_dark_mode_toggle_works_and_persists(browser, site_url: str) -> None:
+    context = browser.new_context(color_scheme="light")
+    page = context.new_page()
+    page.goto(site_url)
+    toggle = page.locator(".theme-toggle")
+    assert toggle.is_visible() and toggle.get_attribute("aria-pressed") == "false"
+    light_bg = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    toggle.click()
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    assert toggle.get_attribute("aria-pressed") == "true"
+    dark_bg = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert dark_bg != light_bg
+    page.goto(site_url + PAGES["paper"])  # another page: the choice persists
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == dark_bg
+    context.close()
+
+
+def test_search_finds_a_paper_by_a_word_from_its_abstract(browser, site_url: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site_url + "search/")
+    page.fill(".pagefind-ui__search-input", "chickadees")
+    result = page.locator(".pagefind-ui__result-link").first
+    result.wait_for(timeout=10_000)
+    assert "Geometric Phase Transition" in result.inner_text()
+    result.click()
+    page.wait_for_url("**/papers/geometric-phase-transition-enables-extreme-hippocampal-memory-capacity/")
+    context.close()
+
+
+def test_site_works_without_javascript(browser, site_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url + PAGES["digest"])
+    assert not page.locator(".theme-toggle").is_visible()  # no dead button without JS
+    summary = page.locator("details.entry__abstract summary").first
+    summary.click()  # abstracts still expand
+    assert page.locator("details.entry__abstract").first.get_attribute("open") is not None
+    context.close()
+
+
+def test_keyboard_reaches_content_first(browser, site_url: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(site_url + PAGES["digest"])
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+    context.close()
