@@ -180,3 +180,52 @@ def build(content: Path, output: Path, theme: str | None, base_url: str | None, 
     _print_diagnostics(result.warnings)
     click.echo(f"built {result.pages:,} pages ({result.papers:,} papers, {result.digests:,} digests), "
                f"{result.feeds:,} feeds into {output} in {result.seconds:.2f} s")
+
+
+@main.command()
+@CONTENT_OPTION
+@click.option("--output", "output", default="output", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Where the site is written.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port on 127.0.0.1 (0 picks a free one).")
+@click.option("--theme", help="Theme name under themes/ (default: from site.yaml).")
+def serve(content: Path, output: Path, port: int, theme: str | None) -> None:
+    """Build, serve on 127.0.0.1, rebuild on every change and reload open pages."""
+    from .serve import DevServer
+    try:
+        server = DevServer(content, output, port, theme=theme, report=lambda text: click.echo(text, err=True))
+    except OSError as exc:
+        click.echo(f"error: cannot listen on 127.0.0.1:{port}: {exc.strerror or exc} "
+                   f"(hint: pass --port 0 for a free port)", err=True)
+        sys.exit(1)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+@main.command()
+@click.argument("day", metavar="[DATE]", required=False)
+@CONTENT_OPTION
+@click.option("--curator", metavar="ID", help="Curator of the digest (default: the first one).")
+def new(day: str | None, content: Path, curator: str | None) -> None:
+    """Create content/digests/DATE.yaml from a template (today in the site's time zone by default)."""
+    from .content import display_path
+    from .importers.store import _default_curator, new_digest_text, write_atomic
+    chosen = _parse_day(day) or site_today(content)
+    path = content / "digests" / f"{chosen.isoformat()}.yaml"
+    if path.exists():
+        click.echo(f"{display_path(path)}: error: a digest for {chosen.isoformat()} already exists "
+                   f"(hint: edit it, or pick another date)", err=True)
+        sys.exit(1)
+    try:
+        who = _default_curator(content, curator)
+    except DigestError as exc:
+        _fail(exc)
+        return
+    text = new_digest_text(chosen, who, [], title=f"Papers for {chosen.isoformat()}")
+    text = text.replace('intro: ""', "intro: |\n  One or two sentences on what connects today's papers.")
+    write_atomic(path, text)
+    click.echo(f"created {display_path(path)}; add papers with 'digest import' or '- paper: ID' lines")

@@ -134,3 +134,30 @@ def test_keyboard_reaches_content_first(browser, site_url: str) -> None:
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#main"
     context.close()
+
+
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
+       "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+
+
+def test_pages_work_under_the_strict_csp_from_the_readme(browser, site_url: str) -> None:
+    assert CSP.split(";")[0] in (REPO / "README.md").read_text(encoding="utf-8")
+    context = browser.new_context()
+
+    def with_csp(route):
+        response = route.fetch()
+        route.fulfill(response=response, headers={**response.headers, "content-security-policy": CSP})
+
+    context.route("**/*", with_csp)
+    page = context.new_page()
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    for path in PAGES.values():
+        page.goto(site_url + path, wait_until="networkidle")
+    page.locator(".theme-toggle").click()
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    page.goto(site_url + "search/", wait_until="networkidle")
+    page.fill(".pagefind-ui__search-input", "chickadees")
+    page.locator(".pagefind-ui__result-link").first.wait_for(timeout=10_000)
+    context.close()
+    assert violations == []

@@ -1,0 +1,171 @@
+"""`digest serve`: build, serve on 127.0.0.1, rebuild on change, reload open tabs.
+
+The server always serves the last good build. A failed rebuild leaves it in
+place, and open pages show the error as an overlay until a fixed file
+rebuilds cleanly. Pages poll a tiny status endpoint; the reload script is
+injected into HTML responses only, never written to the output.
+"""
+from __future__ import annotations
+
+import http.server
+import json
+from html import escape as html_escape
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+from urllib.parse import urlsplit
+
+from .build import BuildResult, build
+from .diagnostics import DigestError
+
+STATUS_PATH = "/__digest__/status"
+SCRIPT_PATH = "/__digest__/live.js"
+LIVE_JS = b"""(function () {
+  "use strict";
+  var seen = null, box = null;
+  function show(text) {
+    if (!box) {
+      box = document.createElement("pre");
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;inset:auto 1rem 1rem 1rem;z-index:99999;max-height:60vh;overflow:auto;" +
+        "margin:0;padding:1rem;background:#2b0b0b;color:#ffe4e4;border:2px solid #ff6b6b;border-radius:8px;" +
+        "font:13px/1.45 ui-monospace,Menlo,Consolas,monospace;white-space:pre-wrap";
+      document.body.appendChild(box);
+    }
+    box.textContent = "digest: the last edit did not build; showing the last good site.\\n\\n" + text;
+  }
+  function poll() {
+    fetch("/__digest__/status", {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (s) {
+      if (seen !== null && s.version !== seen) { location.reload(); return; }
+      seen = s.version;
+      if (s.error) { show(s.error); } else if (box) { box.remove(); box = null; }
+    }).catch(function () {}).then(function () { setTimeout(poll, 300); });
+  }
+  poll();
+})();
+"""
+
+
+@dataclass
+class ServeState:
+    """What the server knows: the build version (bumped on each good build) and the last error."""
+
+    version: int = 0
+    error: str = ""
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def succeeded(self) -> None:
+        with self.lock:
+            self.version += 1
+            self.error = ""
+
+    def failed(self, text: str) -> None:
+        with self.lock:
+            self.error = text
+
+    def snapshot(self) -> dict[str, object]:
+        with self.lock:
+            return {"version": self.version, "error": self.error}
+
+
+def make_handler(output: Path, state: ServeState) -> type[http.server.SimpleHTTPRequestHandler]:
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            super().__init__(*args, directory=str(output), **kwargs)
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+        def end_headers(self) -> None:
+            self.send_header("Cache-Control", "no-store")
+            super().end_headers()
+
+        def do_GET(self) -> None:  # noqa: N802
+            path = urlsplit(self.path).path
+            if path == STATUS_PATH:
+                return self._send(200, "application/json", json.dumps(state.snapshot()).encode())
+            if path == SCRIPT_PATH:
+                return self._send(200, "text/javascript", LIVE_JS)
+            if not output.is_dir():  # no good build yet: say why, and reload once there is one
+                body = ("<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>digest: no build yet"
+                        "</title></head><body><h1>No successful build yet</h1><pre>"
+                        + html_escape(str(state.snapshot()["error"]) or "building...") + "</pre></body></html>")
+                return self._send(503, "text/html; charset=utf-8", _inject(body.encode()))
+            target = Path(self.translate_path(self.path))
+            if target.is_dir() and path.endswith("/"):
+                target = target / "index.html"
+            if target.suffix == ".html" and target.is_file():
+                html = target.read_bytes()
+                return self._send(200, "text/html; charset=utf-8", _inject(html))
+            if not target.exists() and (output / "404.html").is_file():
+                return self._send(404, "text/html; charset=utf-8", _inject((output / "404.html").read_bytes()))
+            return super().do_GET()
+
+        def _send(self, status: int, ctype: str, body: bytes) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    return Handler
+
+
+def _inject(html: bytes) -> bytes:
+    tag = f'<script src="{SCRIPT_PATH}"></script>'.encode()
+    index = html.rfind(b"</body>")
+    return html[:index] + tag + html[index:] if index != -1 else html + tag
+
+
+def error_text(exc: DigestError) -> str:
+    return "\n".join(d.format_text() for d in exc.diagnostics)
+
+
+class DevServer:
+    """Builds, serves and watches; `run` blocks until `stop` is called."""
+
+    def __init__(self, content: Path, output: Path, port: int, theme: str | None = None,
+                 report: Callable[[str], None] = print, host: str = "127.0.0.1"):
+        self.content, self.output, self.theme, self.report = content, output, theme, report
+        self.state = ServeState()
+        self.server = http.server.ThreadingHTTPServer((host, port), make_handler(output, state=self.state))
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.url = f"http://{host}:{self.port}/"
+        self._stop = threading.Event()
+
+    def rebuild(self) -> BuildResult | None:
+        started = time.perf_counter()
+        try:
+            result = build(self.content, self.output, theme=self.theme, base_url=self.url)
+        except DigestError as exc:
+            text = error_text(exc)
+            self.state.failed(text)
+            self.report(f"build failed; still serving the last good site:\n{text}")
+            return None
+        self.state.succeeded()
+        self.report(f"rebuilt {result.pages:,} pages in {time.perf_counter() - started:.2f} s")
+        return result
+
+    def watched(self) -> list[Path]:
+        from .themes import find_themes_dir
+        return [p for p in (self.content, find_themes_dir(self.content)) if p.is_dir()]
+
+    def run(self) -> None:
+        from watchfiles import watch
+        self.rebuild()
+        thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        thread.start()
+        self.report(f"serving {self.output} at {self.url} (Ctrl-C to stop)")
+        try:
+            for _changes in watch(*self.watched(), stop_event=self._stop, debounce=400, step=50,
+                                  raise_interrupt=False):
+                self.rebuild()
+        finally:
+            self.server.shutdown()
+            self.server.server_close()
+
+    def stop(self) -> None:
+        self._stop.set()

@@ -1,0 +1,153 @@
+"""`digest serve` end to end: a real process on a free 127.0.0.1 port, real file edits."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from .conftest import REPO, minimal_site
+
+DIGEST = "digests/2024-10-25.yaml"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return 0, ""
+
+
+def _wait_for(check, seconds: float = 20.0):
+    """Poll until check() returns something truthy; bounded, so a test can never hang."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.05)
+    return None
+
+
+def test_serve_rebuilds_reloads_and_survives_broken_edits(tmp_path: Path) -> None:
+    content = minimal_site(tmp_path / "content")
+    shutil.copytree(REPO / "themes", tmp_path / "themes")
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
+    log = (tmp_path / "serve.log").open("w")
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--port", str(port)], cwd=tmp_path,
+                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}/"
+    page = base + "digests/2024-10-25/"
+    try:
+        assert _wait_for(lambda: _get(page)[0] == 200), (tmp_path / "serve.log").read_text()
+        status, html = _get(page)
+        assert "A day of papers" in html and '<script src="/__digest__/live.js"></script>' in html
+        assert _get(base + "__digest__/live.js")[0] == 200
+        version = json.loads(_get(base + "__digest__/status")[1])["version"]
+
+        # an edit is rebuilt and served; the status version tells open pages to reload
+        path = content / DIGEST
+        path.write_text(path.read_text(encoding="utf-8").replace("A day of papers", "An edited day"),
+                        encoding="utf-8")
+        started = time.monotonic()
+        assert _wait_for(lambda: "An edited day" in _get(page)[1]), (tmp_path / "serve.log").read_text()
+        rebuilt_after = time.monotonic() - started
+        assert json.loads(_get(base + "__digest__/status")[1])["version"] > version
+
+        # a broken edit keeps the last good page and reports the error
+        good = path.read_text(encoding="utf-8")
+        path.write_text(good.replace("curator: ada", "curator: adaa"), encoding="utf-8")
+        status_error = _wait_for(lambda: json.loads(_get(base + "__digest__/status")[1])["error"])
+        assert "content/digests/2024-10-25.yaml:3:10: error: unknown curator 'adaa'" in status_error
+        assert "An edited day" in _get(page)[1]
+        assert "unknown curator 'adaa'" in (tmp_path / "serve.log").read_text()
+
+        # fixing the file recovers without a restart
+        path.write_text(good.replace("An edited day", "A fixed day"), encoding="utf-8")
+        assert _wait_for(lambda: "A fixed day" in _get(page)[1])
+        assert json.loads(_get(base + "__digest__/status")[1])["error"] == ""
+        print(f"rebuilt page served {rebuilt_after:.2f} s after the edit")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        log.close()
+    assert proc.returncode in (0, -signal.SIGINT, 130)
+
+
+def test_new_creates_a_digest_and_refuses_to_overwrite(tmp_path: Path, cli) -> None:
+    minimal_site(tmp_path / "content")
+    result = cli("new", "2026-11-23", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    created = tmp_path / "content" / "digests" / "2026-11-23.yaml"
+    text = created.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../schema/digest.schema.json\n")
+    assert "curator: ada" in text and "date: 2026-11-23" in text
+    again = cli("new", "2026-11-23", cwd=tmp_path)
+    assert again.exit_code == 1 and "already exists" in again.output
+    assert created.read_text(encoding="utf-8") == text
+    check = cli("check", cwd=tmp_path)
+    assert check.exit_code == 0 and "digest lists no papers" in check.output
+    bad = cli("new", "2026-02-30", cwd=tmp_path)
+    assert bad.exit_code == 2 and "not a date" in bad.output
+
+
+def test_open_tab_reloads_and_shows_the_error_overlay(tmp_path: Path) -> None:
+    from . import tools
+    executable = tools.chromium()
+    from playwright.sync_api import sync_playwright
+    content = minimal_site(tmp_path / "content")
+    shutil.copytree(REPO / "themes", tmp_path / "themes")
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--port", str(port)], cwd=tmp_path,
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    page_url = f"http://127.0.0.1:{port}/digests/2024-10-25/"
+    path = content / DIGEST
+    try:
+        assert _wait_for(lambda: _get(page_url)[0] == 200)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=executable, args=tools.CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(page_url)
+            page.wait_for_timeout(500)  # let the page see the current version
+            good = path.read_text(encoding="utf-8")
+            path.write_text(good.replace("A day of papers", "Reloaded by itself"), encoding="utf-8")
+            page.wait_for_function("document.querySelector('h1').textContent.includes('Reloaded by itself')",
+                                   timeout=15_000)
+            path.write_text(good.replace("curator: ada", "curator: nobody"), encoding="utf-8")
+            overlay = page.locator("[role=alert]")
+            overlay.wait_for(timeout=15_000)
+            assert "unknown curator 'nobody'" in overlay.inner_text()
+            path.write_text(good, encoding="utf-8")
+            page.wait_for_function("document.querySelector('h1').textContent.includes('A day of papers')",
+                                   timeout=15_000)
+            assert page.locator("[role=alert]").count() == 0
+            browser.close()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
