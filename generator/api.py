@@ -40,19 +40,22 @@ def digest_fields(digest: Digest, base_url: str) -> dict[str, Any]:
             "paper_count": len(digest.entries)}
 
 
-def api_files(catalog: Catalog) -> list[tuple[str, bytes]]:
+def index_file(catalog: Catalog) -> bytes:
     base = catalog.site.config.base_url
-    out = [(urls.API_DIGESTS, _dump([digest_fields(d, base) for d in catalog.site.digests]))]
-    for digest in catalog.site.digests:
-        data = {**digest_fields(digest, base),
-                "curator": {"id": digest.curator.id, "name": digest.curator.name},
-                "intro_html": str(render_markdown(digest.intro)) if digest.intro else "",
-                "papers": [entry_fields(e, base) for e in digest.entries]}
-        out.append((urls.api_digest(digest.date), _dump(data)))
-    for paper in catalog.papers:
-        appearances = catalog.by_paper[paper.id]
-        data = {**paper_fields(paper, base), "arxiv": paper.arxiv or None, "category": paper.category or None,
-                "source": paper.source or None,
-                "digests": sorted({a.digest.date.isoformat() for a in appearances}, reverse=True)}
-        out.append((urls.api_paper(paper.id), _dump(data)))
-    return out
+    return _dump([digest_fields(d, base) for d in catalog.site.digests])
+
+
+def digest_file(catalog: Catalog, digest: Digest) -> bytes:
+    base = catalog.site.config.base_url
+    return _dump({**digest_fields(digest, base),
+                  "curator": {"id": digest.curator.id, "name": digest.curator.name},
+                  "intro_html": str(render_markdown(digest.intro)) if digest.intro else "",
+                  "papers": [entry_fields(e, base) for e in digest.entries]})
+
+
+def paper_file(catalog: Catalog, paper: Paper) -> bytes:
+    base = catalog.site.config.base_url
+    appearances = catalog.by_paper[paper.id]
+    return _dump({**paper_fields(paper, base), "arxiv": paper.arxiv or None, "category": paper.category or None,
+                  "source": paper.source or None,
+                  "digests": sorted({a.digest.date.isoformat() for a in appearances}, reverse=True)})

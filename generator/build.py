@@ -1,29 +1,41 @@
 """`digest build`: the whole pipeline, top to bottom.
 
-load -> validate -> model -> pages -> feeds -> JSON API -> static files ->
-sitemap -> search index -> atomic swap. Output depends on content only:
-no clock, locale, time zone or unsorted iteration reaches it.
+load -> validate -> model -> plan (pages, feeds, JSON, static, sitemap) ->
+render what changed -> search index -> swap into place. Output depends on
+content only: no clock, locale, time zone or unsorted iteration reaches it.
+
+A full build renders everything into a fresh folder and swaps it in. When a
+previous build's manifest matches the output folder, only the files whose
+inputs changed are rendered (into a staging folder first), then moved into
+place, and files no longer produced are removed: the result is byte for byte
+what a full build would write.
 """
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from . import urls
-from .api import api_files
+from . import api, urls
+from .cache import BuildCache
 from .catalog import build_catalog
 from .content import load_site
-from .diagnostics import Diagnostic, DigestError
+from .diagnostics import Diagnostic
 from .feeds import Feeds
 from .output import StagingDir, check_output_target
+from .parallel import default_jobs, run_map
+from .plan import Output, Planner
 from .render import Renderer
 from .search import build_search_index
 from .sitemap import robots_txt, sitemap_xml
 from .themes import fingerprint_assets, load_theme
 
 Progress = Callable[[str, int, int], None]
+FULL_REBUILD_SHARE = 0.5  # past this share of changed files, a full build (with a whole-folder swap) is cheaper
 
 
 @dataclass
@@ -33,6 +45,10 @@ class BuildResult:
     digests: int = 0
     feeds: int = 0
     files: int = 0
+    rendered: int = 0  # files written by this build (all of them in a full build)
+    removed: int = 0
+    incremental: bool = False
+    search_indexed: bool = False
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
     warnings: list[Diagnostic] = field(default_factory=list)
@@ -43,14 +59,18 @@ def _quiet(stage: str, done: int, total: int) -> None:
 
 
 def build(content: Path, output: Path, *, theme: str | None = None, base_url: str | None = None,
-          search: bool = True, progress: Progress = _quiet) -> BuildResult:
+          search: bool = True, jobs: int | None = None, incremental: bool = True,
+          progress: Progress = _quiet) -> BuildResult:
     """Build the site from `content` into `output`; raise DigestError and leave
-    `output` as it was on any problem."""
+    `output` as it was on any problem in the content."""
     started = time.perf_counter()
     result = BuildResult()
     clock = _Stopwatch(result.timings)
+    jobs = jobs or default_jobs()
+    cache = BuildCache.load(content, output)
 
-    site, result.warnings = load_site(content)  # load + validate + model; raises with every problem
+    # load + validate + model (raises DigestError listing every problem)
+    site, result.warnings = load_site(content, paper_cache=cache.papers, jobs=jobs)
     if base_url:
         site = replace(site, config=replace(site.config, base_url=base_url.rstrip("/") + "/"))
     if theme:
@@ -58,55 +78,148 @@ def build(content: Path, output: Path, *, theme: str | None = None, base_url: st
     check_output_target(output, content)
     chosen_theme = load_theme(site.config.theme, content)
     catalog = build_catalog(site)
+    record_hashes = {paper.id: key[1].hex() for key, paper in cache.papers.items()}
     clock.lap("load")
 
+    # plan every output file with the key of its inputs
+    assets = fingerprint_assets(chosen_theme)
+    renderer = Renderer(catalog, chosen_theme, assets)
+    planner = Planner(catalog, renderer, assets, chosen_theme.fingerprint(), record_hashes)
+    pages = planner.pages()
+    feeds = Feeds(catalog).all_feeds()
+    outputs = [*pages,
+               *planner.files(feeds, "feed"),
+               *planner.api(lambda d: api.digest_file(catalog, d), lambda p: api.paper_file(catalog, p),
+                            lambda: api.index_file(catalog)),
+               *planner.assets(assets),
+               *planner.files([(urls.SITEMAP, sitemap_xml(catalog)), (urls.ROBOTS, robots_txt(site.config.base_url))],
+                              "meta")]
+    result.pages, result.feeds = len(pages), len(feeds)
+    result.papers, result.digests = len(catalog.papers), len(site.digests)
+    clock.lap("plan")
+
+    changed = _changed(outputs, cache, output) if incremental else None
+    if changed is not None and len(changed) <= FULL_REBUILD_SHARE * len(outputs):
+        _incremental_build(outputs, changed, output, cache, jobs, search, result, clock, progress)
+    else:
+        _full_build(outputs, output, cache, jobs, search, result, clock, progress)
+    result.files = len(outputs)
+    cache.save()
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _changed(outputs: list[Output], cache: BuildCache, output: Path) -> list[Output] | None:
+    """The outputs to render, or None when the output folder cannot be trusted."""
+    if not cache.manifest or not output.is_dir():
+        return None
+    root = str(output) + os.sep
+    manifest = cache.manifest
+    return [item for item in outputs
+            if manifest.get(item.path) != item.key or not os.path.isfile(root + item.path)]
+
+
+def _render_to(staging: Path) -> Callable[[Output], str]:
+    def render(item: Output) -> str:
+        data = item.make()
+        target = staging / item.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        return item.path
+    return render
+
+
+def _render_all(items: list[Output], staging: Path, jobs: int, progress: Progress) -> None:
+    total = len(items)
+    run_map(_render_to(staging), items, jobs, on_progress=lambda done: progress("render", done, total))
+    progress("render", total, total)
+
+
+def _search_key(outputs: list[Output]) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for item in outputs:
+        if item.path.endswith(".html"):
+            h.update(f"{item.path}\0{item.key}\n".encode())
+    return h.hexdigest()
+
+
+def _full_build(outputs: list[Output], output: Path, cache: BuildCache, jobs: int, search: bool,
+                result: BuildResult, clock: "_Stopwatch", progress: Progress) -> None:
+    cache.forget_output()
     staging = StagingDir(output)
     try:
-        assets = fingerprint_assets(chosen_theme)
-        renderer = Renderer(catalog, chosen_theme, assets)
-        jobs = list(renderer.all_pages())
-        for done, (kind, render) in enumerate(jobs, start=1):
-            path, html = render()
-            staging.write(path, html)
-            if done % 50 == 0 or done == len(jobs):
-                progress("pages", done, len(jobs))
-        result.pages = len(jobs)
-        clock.lap("pages")
-
-        feeds = Feeds(catalog).all_feeds()
-        for path, data in feeds:
-            staging.write(path, data)
-        result.feeds = len(feeds)
-        progress("feeds", len(feeds), len(feeds))
-        clock.lap("feeds")
-
-        api = api_files(catalog)
-        for path, data in api:
-            staging.write(path, data)
-        progress("api", len(api), len(api))
-        clock.lap("api")
-
-        for asset in assets.values():
-            staging.write(asset.path, asset.data)
-        staging.write(urls.SITEMAP, sitemap_xml(catalog))
-        staging.write(urls.ROBOTS, robots_txt(site.config.base_url))
-        clock.lap("static")
-
+        _render_all(outputs, staging.path, jobs, progress)
+        clock.lap("render")
         if search:
             progress("search", 0, 1)
             build_search_index(staging.path)
-            progress("search", 1, 1)
             clock.lap("search")
-
+            result.search_indexed = True
         staging.commit()
     except BaseException:
         staging.discard()
         raise
-    result.papers = len(catalog.papers)
-    result.digests = len(site.digests)
-    result.files = sum(1 for p in output.rglob("*") if p.is_file())
-    result.seconds = time.perf_counter() - started
-    return result
+    cache.manifest = {item.path: item.key for item in outputs}
+    cache.search_key = _search_key(outputs) if search else ""
+    result.rendered = len(outputs)
+
+
+def _incremental_build(outputs: list[Output], changed: list[Output], output: Path, cache: BuildCache, jobs: int,
+                       search: bool, result: BuildResult, clock: "_Stopwatch", progress: Progress) -> None:
+    result.incremental = True
+    keep = {item.path for item in outputs}
+    removed = sorted(path for path in cache.manifest if path not in keep)
+    staging = StagingDir(output)
+    try:
+        _render_all(changed, staging.path, jobs, progress)  # nothing in output/ is touched until all rendered
+        clock.lap("render")
+        cache.manifest = {}  # if applying fails half-way, the next build is a full one
+        cache.save()
+        for item in changed:
+            target = output / item.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging.path / item.path, target)
+        for path in removed:
+            _remove(output, path)
+    finally:
+        staging.discard()
+    result.rendered, result.removed = len(changed), len(removed)
+    search_key = _search_key(outputs) if search else ""
+    if search and (search_key != cache.search_key or not (output / "pagefind").is_dir()):
+        progress("search", 0, 1)
+        _reindex(output)
+        clock.lap("search")
+        result.search_indexed = True
+    elif not search and (output / "pagefind").is_dir():
+        shutil.rmtree(output / "pagefind")
+    cache.manifest = {item.path: item.key for item in outputs}
+    cache.search_key = search_key
+
+
+def _reindex(output: Path) -> None:
+    """Rebuild the search index next to the live one, then swap it in."""
+    fresh = output / ".pagefind-new"
+    shutil.rmtree(fresh, ignore_errors=True)
+    build_search_index(output, bundle=fresh)
+    old = output / "pagefind"
+    if old.exists():
+        gone = output / ".pagefind-old"
+        shutil.rmtree(gone, ignore_errors=True)
+        os.replace(old, gone)
+        os.replace(fresh, old)
+        shutil.rmtree(gone, ignore_errors=True)
+    else:
+        os.replace(fresh, old)
+
+
+def _remove(output: Path, path: str) -> None:
+    target = output / path
+    if target.is_file():
+        target.unlink()
+    parent = target.parent
+    while parent != output and parent.is_dir() and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent
 
 
 class _Stopwatch:
@@ -116,8 +229,5 @@ class _Stopwatch:
 
     def lap(self, name: str) -> None:
         now = time.perf_counter()
-        self.timings[name] = now - self.last
+        self.timings[name] = self.timings.get(name, 0.0) + now - self.last
         self.last = now
-
-
-__all__ = ["build", "BuildResult", "DigestError"]

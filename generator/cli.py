@@ -163,13 +163,20 @@ class _TerminalProgress:
 @click.option("--theme", help="Theme name under themes/ (default: from site.yaml).")
 @click.option("--base-url", help="Override base_url from site.yaml (e.g. for a preview).")
 @click.option("--no-search", is_flag=True, help="Skip the search index (faster previews).")
-def build(content: Path, output: Path, theme: str | None, base_url: str | None, no_search: bool) -> None:
-    """Validate the content and build the site into OUTPUT (atomically)."""
+@click.option("--jobs", type=click.IntRange(1, 256), help="Processes to render with (default: all cores).")
+@click.option("--full", is_flag=True, help="Ignore the previous build and render everything.")
+@click.option("--timings", is_flag=True, help="Print how long each stage took.")
+def build(content: Path, output: Path, theme: str | None, base_url: str | None, no_search: bool, jobs: int | None,
+          full: bool, timings: bool) -> None:
+    """Validate the content and build the site into OUTPUT.
+
+    Nothing in OUTPUT changes unless the whole build succeeds. Rebuilds render
+    only the files whose inputs changed."""
     from .build import build as run_build
     progress = _TerminalProgress()
     try:
-        result = run_build(content, output, theme=theme, base_url=base_url, search=not no_search,
-                           progress=progress)
+        result = run_build(content, output, theme=theme, base_url=base_url, search=not no_search, jobs=jobs,
+                           incremental=not full, progress=progress)
     except DigestError as exc:
         progress.clear()
         _print_diagnostics(exc.diagnostics)
@@ -178,8 +185,11 @@ def build(content: Path, output: Path, theme: str | None, base_url: str | None, 
         sys.exit(1)
     progress.clear()
     _print_diagnostics(result.warnings)
+    if timings:
+        click.echo("timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items()), err=True)
+    written = (f"; {result.rendered:,} of {result.files:,} files changed" if result.incremental else "")
     click.echo(f"built {result.pages:,} pages ({result.papers:,} papers, {result.digests:,} digests), "
-               f"{result.feeds:,} feeds into {output} in {result.seconds:.2f} s")
+               f"{result.feeds:,} feeds into {output} in {result.seconds:.2f} s{written}")
 
 
 @main.command()

@@ -5,6 +5,7 @@ bad file and raises `DigestError` with all diagnostics at the end.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from typing import Any, Iterator
 
 from . import schema, urls, yamlio
 from .diagnostics import Diagnostic, DigestError, Report
+from .parallel import run_map
 from .model import (Curator, Digest, DigestEntry, FeedLimits, Links, Organization, Page, Paper, Site,
                     SiteConfig, with_overrides)
 
@@ -21,11 +23,16 @@ DIGEST_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}\.yaml$")
 
 
 def display_path(path: Path) -> str:
-    """A path as a person should see it: relative to the working folder when inside it."""
+    """A path as a person should see it: relative to the working folder when inside it.
+
+    Cheap (no file-system calls beyond getcwd): it runs for every file of a build."""
+    absolute = os.path.abspath(path)
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
+        cwd = os.getcwd()
+    except OSError:
         return str(path)
+    prefix = cwd.rstrip(os.sep) + os.sep
+    return absolute[len(prefix):] if absolute.startswith(prefix) else str(path)
 
 
 @dataclass
@@ -114,9 +121,11 @@ def load_curators(content: Path, report: Report) -> dict[str, Curator] | None:
 def paper_files(content: Path) -> Iterator[Path]:
     """Every record file under content/papers/, in a stable order."""
     root = content / "papers"
-    if not root.is_dir():
-        return iter(())
-    return iter(sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()))
+    found: list[str] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found.extend(os.path.join(folder, f) for f in files if f.endswith((".yaml", ".yml")) and f[0] != ".")
+    return iter(Path(p) for p in sorted(found))
 
 
 def paper_from_data(data: dict[str, Any]) -> Paper:
@@ -131,35 +140,75 @@ def paper_from_data(data: dict[str, Any]) -> Paper:
         links=Links(**(data.get("links") or {})), source=data.get("source") or "")
 
 
-def load_papers(content: Path, report: Report, broken: set[str] | None = None) -> dict[str, Paper]:
+def _parse_record(item: tuple[Path, bytes]) -> tuple[Paper | None, list[Diagnostic]]:
+    """One record file: the Paper, or the diagnostics that explain why not."""
+    path, data = item
+    report = Report()
+    shown = display_path(path)
+    if path.suffix == ".yml":
+        report.error(shown, "record files must end in .yaml", f"rename it to {path.stem}.yaml")
+        return None, report.diagnostics
+    try:
+        text = yamlio.decode(data, shown)
+        doc = _Doc(path, shown, text, yamlio.parse(text, shown))
+    except DigestError as exc:
+        return None, exc.diagnostics
+    if not _check(doc, schema.PAPER, report):
+        return None, report.diagnostics
+    if path.stem != doc.data["id"]:
+        _error_at(doc, ("id",), f"record id '{doc.data['id']}' does not match its file name '{path.name}'",
+                  f"rename the file to {doc.data['id']}.yaml or fix the id", report)
+        return None, report.diagnostics
+    return paper_from_data(doc.data), []
+
+
+def load_papers(content: Path, report: Report, broken: set[str] | None = None,
+                cache: dict[tuple[str, bytes], Paper] | None = None, jobs: int = 1) -> dict[str, Paper]:
     """Valid records by id; the file names of invalid ones go into `broken`, so
-    digests that list them do not repeat the error as 'unknown paper id'."""
-    papers: dict[str, Paper] = {}
+    digests that list them do not repeat the error as 'unknown paper id'.
+
+    `cache` maps (file name, content hash) to an already validated Paper; it is
+    updated in place, so a rebuild parses only the files that changed."""
     broken = broken if broken is not None else set()
-    where_defined: dict[str, str] = {}
+    cache = cache if cache is not None else {}
+    found: list[tuple[Path, tuple[str, bytes]]] = []
+    misses: list[tuple[Path, bytes]] = []
     for path in paper_files(content):
-        doc = _read(path, report)
-        if doc is None:
+        try:
+            data = yamlio.read_bytes(path, display_path(path))
+        except DigestError as exc:
+            report.extend(exc.diagnostics)
             broken.add(path.stem)
             continue
-        if path.suffix == ".yml":
-            report.error(doc.display, "record files must end in .yaml", f"rename it to {path.stem}.yaml")
+        key = (path.name, hashlib.blake2b(data, digest_size=16).digest())
+        found.append((path, key))
+        if key not in cache:
+            misses.append((path, data))
+    parsed = run_map(_parse_record, misses, jobs)
+    fresh: dict[Path, tuple[Paper | None, list[Diagnostic]]] = {m[0]: r for m, r in zip(misses, parsed)}
+    papers: dict[str, Paper] = {}
+    where_defined: dict[str, Path] = {}
+    live: dict[tuple[str, bytes], Paper] = {}
+    for path, key in found:
+        if path in fresh:
+            paper, diagnostics = fresh[path]
+            if paper is None:
+                report.extend(diagnostics)
+                broken.add(path.stem)
+                continue
+        else:
+            paper = cache[key]
+        live[key] = paper
+        if paper.id in papers:
+            text = yamlio.read_text(path, display_path(path))
+            line, col = yamlio.locate(text, ("id",))
+            report.error(display_path(path), f"paper id '{paper.id}' is also defined in "
+                         f"{display_path(where_defined[paper.id])}", "keep one record per paper", line, col)
             continue
-        if not _check(doc, schema.PAPER, report):
-            broken.add(path.stem)
-            continue
-        paper_id = doc.data["id"]
-        if path.stem != paper_id:
-            broken.add(path.stem)
-            _error_at(doc, ("id",), f"record id '{paper_id}' does not match its file name '{path.name}'",
-                      f"rename the file to {paper_id}.yaml or fix the id", report)
-            continue
-        if paper_id in papers:
-            _error_at(doc, ("id",), f"paper id '{paper_id}' is also defined in {where_defined[paper_id]}",
-                      "keep one record per paper", report)
-            continue
-        papers[paper_id] = paper_from_data(doc.data)
-        where_defined[paper_id] = doc.display
+        papers[paper.id] = paper
+        where_defined[paper.id] = path
+    cache.clear()
+    cache.update(live)
     return papers
 
 
@@ -295,11 +344,11 @@ def load_pages(content: Path, report: Report) -> list[Page]:
     return pages
 
 
-def load_site(content: Path) -> tuple[Site, list[Diagnostic]]:
+def load_site(content: Path, paper_cache: dict | None = None, jobs: int = 1) -> tuple[Site, list[Diagnostic]]:
     """Load and validate everything under `content`.
 
     Returns the site and its warnings, or raises `DigestError` listing every
-    error and warning found."""
+    error and warning found. `paper_cache` (see load_papers) makes reloads cheap."""
     report = Report()
     if not content.is_dir():
         raise DigestError.single(display_path(content), "content folder not found",
@@ -307,7 +356,7 @@ def load_site(content: Path) -> tuple[Site, list[Diagnostic]]:
     config = load_config(content, report)
     curators = load_curators(content, report)
     broken: set[str] = set()
-    papers = load_papers(content, report, broken)
+    papers = load_papers(content, report, broken, cache=paper_cache, jobs=jobs)
     digests = load_digests(content, papers, curators, report, frozenset(broken))
     pages = load_pages(content, report)
     report.raise_if_errors()

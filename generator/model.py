@@ -6,6 +6,7 @@ validation, so renderers can trust every field.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from datetime import date
 from typing import Mapping
 
@@ -92,7 +93,7 @@ class Digest:
     def slug(self) -> str:
         return self.date.isoformat()
 
-    @property
+    @cached_property
     def picks(self) -> tuple[DigestEntry, ...]:
         return tuple(e for e in self.entries if e.pick)
 

@@ -8,14 +8,19 @@ from pathlib import Path
 from .diagnostics import DigestError
 
 
-def build_search_index(site_dir: Path) -> None:
-    """Index the pages under `site_dir` into `site_dir/pagefind/`."""
+def build_search_index(site_dir: Path, bundle: Path | None = None) -> None:
+    """Index the pages under `site_dir` into `bundle` (default `site_dir/pagefind/`).
+
+    Only paper pages carry `data-pagefind-body`, so only they are read."""
     try:
         import pagefind_bin  # noqa: F401
     except ImportError:
         raise DigestError.single("pagefind", "the search indexer is not installed",
                                  "pip install 'pagefind[bin]'") from None
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--silent"]
+    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--glob", "papers/*/index.html",
+               "--silent"]
+    if bundle is not None:
+        command += ["--output-path", str(bundle)]
     try:
         result = subprocess.run(command, capture_output=True, text=True, timeout=1800)
     except (OSError, subprocess.TimeoutExpired) as exc:

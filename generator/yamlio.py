@@ -22,6 +22,9 @@ _CLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 MAX_FILE_BYTES = 2_000_000
+# Where an alias can start: a value after "key:", "- ", "[", "{" or ",". Markdown
+# *emphasis* inside a scalar does not match, so notes keep the fast loader.
+_MAYBE_ALIAS = re.compile(r"(?:^[ \t]*|[:?\-][ \t]+|[\[{,][ \t]*)\*[^\s*]", re.M)
 _KEEP_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:null", "tag:yaml.org,2002:merge"}
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 
@@ -79,17 +82,27 @@ class _AliasCheckingLoader(ContentLoader):
         return super().construct_object(node, deep)
 
 
-def read_text(path: Path, display: str | None = None) -> str:
-    """Read a content file as UTF-8 (a BOM is accepted), or raise a located error."""
+def read_bytes(path: Path, display: str | None = None) -> bytes:
+    """The bytes of a content file, refusing huge or unreadable ones with a clear error."""
     shown = display or str(path)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise DigestError.single(shown, f"file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})",
                                      "split it or remove the pasted content", 1, 1)
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise DigestError.single(shown, f"cannot read file: {exc.strerror or exc}") from None
+
+
+def read_text(path: Path, display: str | None = None) -> str:
+    """Read a content file as UTF-8 (a BOM is accepted), or raise a located error."""
+    shown = display or str(path)
+    return decode(read_bytes(path, shown), shown)
+
+
+def decode(data: bytes, shown: str) -> str:
+    """UTF-8 text of a content file, or a located error for bad bytes."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -105,7 +118,7 @@ def read_text(path: Path, display: str | None = None) -> str:
 
 def parse(text: str, display: str) -> Any:
     """Parse one YAML document, raising `DigestError` with the position of any problem."""
-    loader_cls = _AliasCheckingLoader if "*" in text else ContentLoader
+    loader_cls = _AliasCheckingLoader if "*" in text and _MAYBE_ALIAS.search(text) else ContentLoader
     try:
         loader = loader_cls(text)
         try:
