@@ -23,7 +23,7 @@ from typing import Callable
 from . import api, urls
 from .cache import BuildCache
 from .catalog import build_catalog
-from .content import load_site
+from .content import load_site, record_hashes
 from .diagnostics import Diagnostic
 from .feeds import Feeds
 from .output import StagingDir, check_output_target
@@ -70,7 +70,7 @@ def build(content: Path, output: Path, *, theme: str | None = None, base_url: st
     cache = BuildCache.load(content, output)
 
     # load + validate + model (raises DigestError listing every problem)
-    site, result.warnings = load_site(content, paper_cache=cache.papers, jobs=jobs)
+    site, result.warnings = load_site(content, paper_cache=cache.papers, jobs=jobs, digest_cache=cache.digests)
     if base_url:
         site = replace(site, config=replace(site.config, base_url=base_url.rstrip("/") + "/"))
     if theme:
@@ -78,17 +78,17 @@ def build(content: Path, output: Path, *, theme: str | None = None, base_url: st
     check_output_target(output, content)
     chosen_theme = load_theme(site.config.theme, content)
     catalog = build_catalog(site)
-    record_hashes = {paper.id: key[1].hex() for key, paper in cache.papers.items()}
+    hashes = record_hashes(cache.papers)
     clock.lap("load")
 
     # plan every output file with the key of its inputs
     assets = fingerprint_assets(chosen_theme)
     renderer = Renderer(catalog, chosen_theme, assets)
-    planner = Planner(catalog, renderer, assets, chosen_theme.fingerprint(), record_hashes)
+    planner = Planner(catalog, renderer, assets, chosen_theme.fingerprint(), hashes)
     pages = planner.pages()
-    feeds = Feeds(catalog).all_feeds()
+    feeds = planner.feeds(Feeds(catalog))
     outputs = [*pages,
-               *planner.files(feeds, "feed"),
+               *feeds,
                *planner.api(lambda d: api.digest_file(catalog, d), lambda p: api.paper_file(catalog, p),
                             lambda: api.index_file(catalog)),
                *planner.assets(assets),

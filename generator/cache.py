@@ -10,18 +10,21 @@ import hashlib
 import os
 import pickle
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 
-FORMAT = 2
+FORMAT = 3
+RACY_NS = 2_000_000_000
 
 
 @dataclass
 class BuildCache:
-    papers: dict[tuple[str, bytes], Any] = field(default_factory=dict)
+    papers: dict[str, Any] = field(default_factory=dict)  # see content.load_papers
+    digests: dict[str, Any] = field(default_factory=dict)  # see content.load_digests
     manifest: dict[str, str] = field(default_factory=dict)  # output path -> key
     search_key: str = ""
     path: Path | None = None
@@ -38,17 +41,27 @@ class BuildCache:
             with path.open("rb") as handle:
                 data = pickle.load(handle)
             if data.get("format") == FORMAT and data.get("version") == __version__:
-                return cls(papers=data["papers"], manifest=data["manifest"], search_key=data["search_key"],
-                           path=path)
+                return cls(papers=data["papers"], digests=data["digests"], manifest=data["manifest"],
+                           search_key=data["search_key"], path=path)
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError, ImportError, TypeError,
                 ValueError):
             pass
         return cls(path=path)
 
     def save(self) -> None:
+        """Write the cache. Files modified in the last seconds get an unusable
+        stamp, so an edit in the same timestamp tick as this build is re-read
+        next time (the "racy clean" problem git solves the same way)."""
         assert self.path is not None
+        recent = time.time_ns() - RACY_NS
+        for table in (self.papers, self.digests):
+            for name, entry in table.items():
+                (size, mtime), rest = entry[0], entry[1:]
+                if mtime >= recent:
+                    table[name] = ((size, -1), *rest)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        data = {"format": FORMAT, "version": __version__, "papers": self.papers, "manifest": self.manifest,
+        data = {"format": FORMAT, "version": __version__, "papers": self.papers, "digests": self.digests,
+                "manifest": self.manifest,
                 "search_key": self.search_key}
         fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".cache-")
         with os.fdopen(fd, "wb") as handle:

@@ -35,14 +35,18 @@ def display_path(path: Path) -> str:
     return absolute[len(prefix):] if absolute.startswith(prefix) else str(path)
 
 
-@dataclass
 class _Doc:
-    """One parsed file, kept so that problems can be located lazily."""
+    """One parsed file, kept so that problems can be located lazily (the text
+    is only read again when a problem needs a line number)."""
 
-    path: Path
-    display: str
-    text: str
-    data: Any
+    def __init__(self, path: Path, display: str, text: str | None, data: Any):
+        self.path, self.display, self._text, self.data = path, display, text, data
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = yamlio.read_text(self.path, self.display)
+        return self._text
 
 
 def _read(path: Path, report: Report) -> _Doc | None:
@@ -162,63 +166,93 @@ def _parse_record(item: tuple[Path, bytes]) -> tuple[Paper | None, list[Diagnost
     return paper_from_data(doc.data), []
 
 
+Stamp = tuple[int, int]  # (size, mtime_ns): unchanged files are not even read
+
+
+def _stamp(path: str) -> Stamp | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns)
+
+
 def load_papers(content: Path, report: Report, broken: set[str] | None = None,
-                cache: dict[tuple[str, bytes], Paper] | None = None, jobs: int = 1) -> dict[str, Paper]:
+                cache: dict[str, tuple[Stamp, bytes, Paper]] | None = None, jobs: int = 1) -> dict[str, Paper]:
     """Valid records by id; the file names of invalid ones go into `broken`, so
     digests that list them do not repeat the error as 'unknown paper id'.
 
-    `cache` maps (file name, content hash) to an already validated Paper; it is
-    updated in place, so a rebuild parses only the files that changed."""
+    `cache` maps a file path to (stamp, content hash, validated Paper) and is
+    updated in place: a rebuild reads only files whose size or time changed
+    and parses only files whose content changed."""
     broken = broken if broken is not None else set()
     cache = cache if cache is not None else {}
-    found: list[tuple[Path, tuple[str, bytes]]] = []
+    found: list[tuple[str, bytes]] = []
     misses: list[tuple[Path, bytes]] = []
+    stamps: dict[str, Stamp] = {}
     for path in paper_files(content):
+        name = str(path)
+        stamp = _stamp(name)
+        cached = cache.get(name)
+        if cached is not None and stamp is not None and cached[0] == stamp:
+            found.append((name, cached[1]))
+            continue
         try:
             data = yamlio.read_bytes(path, display_path(path))
         except DigestError as exc:
             report.extend(exc.diagnostics)
             broken.add(path.stem)
             continue
-        key = (path.name, hashlib.blake2b(data, digest_size=16).digest())
-        found.append((path, key))
-        if key not in cache:
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        stamps[name] = stamp or (len(data), 0)
+        found.append((name, digest))
+        if cached is None or cached[1] != digest:
             misses.append((path, data))
     parsed = run_map(_parse_record, misses, jobs)
-    fresh: dict[Path, tuple[Paper | None, list[Diagnostic]]] = {m[0]: r for m, r in zip(misses, parsed)}
+    fresh = {str(m[0]): r for m, r in zip(misses, parsed)}
     papers: dict[str, Paper] = {}
-    where_defined: dict[str, Path] = {}
-    live: dict[tuple[str, bytes], Paper] = {}
-    for path, key in found:
-        if path in fresh:
-            paper, diagnostics = fresh[path]
+    where_defined: dict[str, str] = {}
+    live: dict[str, tuple[Stamp, bytes, Paper]] = {}
+    for name, digest in found:
+        if name in fresh:
+            paper, diagnostics = fresh[name]
             if paper is None:
                 report.extend(diagnostics)
-                broken.add(path.stem)
+                broken.add(Path(name).stem)
                 continue
         else:
-            paper = cache[key]
-        live[key] = paper
+            paper = cache[name][2]
+        live[name] = (stamps.get(name) or cache[name][0], digest, paper)
         if paper.id in papers:
-            text = yamlio.read_text(path, display_path(path))
-            line, col = yamlio.locate(text, ("id",))
+            path = Path(name)
+            line, col = yamlio.locate(yamlio.read_text(path), ("id",))
             report.error(display_path(path), f"paper id '{paper.id}' is also defined in "
-                         f"{display_path(where_defined[paper.id])}", "keep one record per paper", line, col)
+                         f"{display_path(Path(where_defined[paper.id]))}", "keep one record per paper", line, col)
             continue
         papers[paper.id] = paper
-        where_defined[paper.id] = path
+        where_defined[paper.id] = name
     cache.clear()
     cache.update(live)
     return papers
 
 
+def record_hashes(cache: dict[str, tuple[Stamp, bytes, Paper]]) -> dict[str, str]:
+    """Paper id -> content hash of its record file (for build dependency keys)."""
+    return {paper.id: digest.hex() for _, digest, paper in cache.values()}
+
+
 def load_digests(content: Path, papers: dict[str, Paper], curators: dict[str, Curator] | None,
-                 report: Report, broken_papers: frozenset[str] = frozenset()) -> list[Digest]:
+                 report: Report, broken_papers: frozenset[str] = frozenset(),
+                 cache: dict[str, tuple[Stamp, Any]] | None = None) -> list[Digest]:
     """Digests newest first. `curators` is None when curators.yaml is broken
-    (its errors are already reported)."""
+    (its errors are already reported). `cache` keeps schema-valid file data by
+    path and stamp; cross-references are checked on every load."""
     root = content / "digests"
     digests: list[Digest] = []
+    cache = cache if cache is not None else {}
+    live: dict[str, tuple[Stamp, Any]] = {}
     if not root.is_dir():
+        cache.clear()
         return digests
     for path in sorted(root.iterdir()):
         if path.name.startswith(".") or path.is_dir():
@@ -227,17 +261,27 @@ def load_digests(content: Path, papers: dict[str, Paper], curators: dict[str, Cu
             report.error(display_path(path), f"'{path.name}' is not a digest file name",
                          "name digest files YYYY-MM-DD.yaml, after the digest's date")
             continue
-        doc = _read(path, report)
-        if doc is None:
-            continue
-        if doc.data is None:
-            report.error(doc.display, "digest file is empty", "start from 'digest new DATE'", 1, 1)
-            continue
-        if not _check(doc, schema.DIGEST, report):
-            continue
+        name = str(path)
+        stamp = _stamp(name)
+        cached = cache.get(name)
+        if cached is not None and stamp is not None and cached[0] == stamp:
+            doc = _Doc(path, display_path(path), None, cached[1])
+        else:
+            doc = _read(path, report)
+            if doc is None:
+                continue
+            if doc.data is None:
+                report.error(doc.display, "digest file is empty", "start from 'digest new DATE'", 1, 1)
+                continue
+            if not _check(doc, schema.DIGEST, report):
+                continue
+        if stamp is not None:
+            live[name] = (stamp, doc.data)
         digest = _build_digest(doc, papers, curators, report, broken_papers)
         if digest is not None:
             digests.append(digest)
+    cache.clear()
+    cache.update(live)
     digests.sort(key=lambda d: d.date, reverse=True)
     return digests
 
@@ -344,11 +388,13 @@ def load_pages(content: Path, report: Report) -> list[Page]:
     return pages
 
 
-def load_site(content: Path, paper_cache: dict | None = None, jobs: int = 1) -> tuple[Site, list[Diagnostic]]:
+def load_site(content: Path, paper_cache: dict | None = None, jobs: int = 1,
+              digest_cache: dict | None = None) -> tuple[Site, list[Diagnostic]]:
     """Load and validate everything under `content`.
 
     Returns the site and its warnings, or raises `DigestError` listing every
-    error and warning found. `paper_cache` (see load_papers) makes reloads cheap."""
+    error and warning found. The caches (see load_papers, load_digests) make
+    reloads cheap."""
     report = Report()
     if not content.is_dir():
         raise DigestError.single(display_path(content), "content folder not found",
@@ -357,7 +403,7 @@ def load_site(content: Path, paper_cache: dict | None = None, jobs: int = 1) -> 
     curators = load_curators(content, report)
     broken: set[str] = set()
     papers = load_papers(content, report, broken, cache=paper_cache, jobs=jobs)
-    digests = load_digests(content, papers, curators, report, frozenset(broken))
+    digests = load_digests(content, papers, curators, report, frozenset(broken), cache=digest_cache)
     pages = load_pages(content, report)
     report.raise_if_errors()
     assert config is not None

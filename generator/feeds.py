@@ -129,12 +129,3 @@ class Feeds:
         return self._appearance_feed(f"{self.config.title}: {tag.name}", f"Papers tagged {tag.name}.",
                                      urls.tag_feed(tag.name), urls.tag(tag.name), tag.appearances,
                                      self.config.feeds.tags)
-
-    def all_feeds(self) -> list[tuple[str, bytes]]:
-        """(path, bytes) of every feed file."""
-        out = [(urls.RSS, self.digests_feed().rss_str(pretty=True)),
-               (urls.ATOM, self.digests_feed(urls.ATOM).atom_str(pretty=True)),
-               (urls.PAPERS_FEED, self.papers_feed().rss_str(pretty=True))]
-        for tag in self.catalog.tags:
-            out.append((urls.tag_feed(tag.name), self.tag_feed(tag).rss_str(pretty=True)))
-        return out

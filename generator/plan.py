@@ -15,6 +15,7 @@ from typing import Callable
 
 from . import __version__, urls
 from .catalog import Catalog
+from .feeds import Feeds
 from .model import Digest
 from .render import Renderer
 from .themes import Asset
@@ -90,6 +91,24 @@ class Planner:
             add("page", urls.page(page.slug), _h(page), lambda page=page: r.page(page))
         add("search", urls.SEARCH, "", r.search)
         add("404", urls.NOT_FOUND, "", r.not_found)
+        return out
+
+    def feeds(self, feeds: "Feeds") -> list[Output]:
+        """Feeds are keyed by the digests their items come from, so they are only
+        rendered when one of those changed."""
+        c, g, limits = self.catalog, self.global_key, self.catalog.site.config.feeds
+        digests = c.site.digests[: limits.digests]
+        keys = [self.digest_keys[d.date] for d in digests]
+        out = [Output(urls.RSS, _h(g, "rss", keys), lambda: feeds.digests_feed().rss_str(pretty=True), "feed"),
+               Output(urls.ATOM, _h(g, "atom", keys),
+                      lambda: feeds.digests_feed(urls.ATOM).atom_str(pretty=True), "feed")]
+        items = [(self.digest_keys[a.digest.date], a.paper.id) for a in c.appearances[: limits.papers]]
+        out.append(Output(urls.PAPERS_FEED, _h(g, "papers", items), lambda: feeds.papers_feed().rss_str(pretty=True),
+                          "feed"))
+        for tag in c.tags:
+            items = [(self.digest_keys[a.digest.date], a.paper.id) for a in tag.appearances[: limits.tags]]
+            out.append(Output(urls.tag_feed(tag.name), _h(g, "tag", tag.name, items),
+                              (lambda tag=tag: feeds.tag_feed(tag).rss_str(pretty=True)), "feed"))
         return out
 
     def files(self, produced: list[tuple[str, bytes | str]], kind: str) -> list[Output]:

@@ -34,6 +34,15 @@ def _get(url: str) -> tuple[int, str]:
         return 0, ""
 
 
+def _status(base: str) -> dict:
+    """The server's build status, or {} while it cannot answer."""
+    code, body = _get(base + "__digest__/status")
+    try:
+        return json.loads(body) if code == 200 else {}
+    except ValueError:
+        return {}
+
+
 def _wait_for(check, seconds: float = 20.0):
     """Poll until check() returns something truthy; bounded, so a test can never hang."""
     deadline = time.monotonic() + seconds
@@ -60,7 +69,7 @@ def test_serve_rebuilds_reloads_and_survives_broken_edits(tmp_path: Path) -> Non
         status, html = _get(page)
         assert "A day of papers" in html and '<script src="/__digest__/live.js"></script>' in html
         assert _get(base + "__digest__/live.js")[0] == 200
-        version = json.loads(_get(base + "__digest__/status")[1])["version"]
+        version = _status(base).get("version", -1)
 
         # an edit is rebuilt and served; the status version tells open pages to reload
         path = content / DIGEST
@@ -69,12 +78,12 @@ def test_serve_rebuilds_reloads_and_survives_broken_edits(tmp_path: Path) -> Non
         started = time.monotonic()
         assert _wait_for(lambda: "An edited day" in _get(page)[1]), (tmp_path / "serve.log").read_text()
         rebuilt_after = time.monotonic() - started
-        assert json.loads(_get(base + "__digest__/status")[1])["version"] > version
+        assert _status(base).get("version", -1) > version
 
         # a broken edit keeps the last good page and reports the error
         good = path.read_text(encoding="utf-8")
         path.write_text(good.replace("curator: ada", "curator: adaa"), encoding="utf-8")
-        status_error = _wait_for(lambda: json.loads(_get(base + "__digest__/status")[1])["error"])
+        status_error = _wait_for(lambda: _status(base).get("error"))
         assert "content/digests/2024-10-25.yaml:3:10: error: unknown curator 'adaa'" in status_error
         assert "An edited day" in _get(page)[1]
         assert "unknown curator 'adaa'" in (tmp_path / "serve.log").read_text()
@@ -82,7 +91,7 @@ def test_serve_rebuilds_reloads_and_survives_broken_edits(tmp_path: Path) -> Non
         # fixing the file recovers without a restart
         path.write_text(good.replace("An edited day", "A fixed day"), encoding="utf-8")
         assert _wait_for(lambda: "A fixed day" in _get(page)[1])
-        assert json.loads(_get(base + "__digest__/status")[1])["error"] == ""
+        assert _wait_for(lambda: _status(base).get("error") == "")
         print(f"rebuilt page served {rebuilt_after:.2f} s after the edit")
     finally:
         proc.send_signal(signal.SIGINT)
