@@ -20,19 +20,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
-from . import api, urls
-from .cache import BuildCache
-from .catalog import build_catalog
-from .content import load_site, record_hashes
+from typing import TYPE_CHECKING
+
+from .cache import (RACY_NS, BuildCache, forget_up_to_date, inputs_stamp, outputs_stamp, read_up_to_date,
+                    write_up_to_date)
 from .diagnostics import Diagnostic
-from .feeds import Feeds
 from .output import StagingDir, check_output_target
 from .parallel import default_jobs, run_map
-from .plan import Output, Planner
-from .render import Renderer
 from .search import build_search_index
-from .sitemap import robots_txt, sitemap_xml
-from .themes import fingerprint_assets, load_theme
+from .themes import find_themes_dir
+
+if TYPE_CHECKING:
+    from .plan import Output
 
 Progress = Callable[[str, int, int], None]
 FULL_REBUILD_SHARE = 0.5  # past this share of changed files, a full build (with a whole-folder swap) is cheaper
@@ -67,7 +66,27 @@ def build(content: Path, output: Path, *, theme: str | None = None, base_url: st
     result = BuildResult()
     clock = _Stopwatch(result.timings)
     jobs = jobs or default_jobs()
+
+    # up to date? (no input changed size or time since the last build, and the output is all there)
+    options = (theme, base_url, search, str(output.resolve()))
+    stamp, newest = inputs_stamp(content, find_themes_dir(content), options) if content.is_dir() else ("", 0)
+    previous = read_up_to_date(content, output) if incremental else None
+    if previous and previous.get("inputs") == stamp and previous.get("outputs") == outputs_stamp(output):
+        cached: BuildResult = previous["result"]
+        clock.lap("check")
+        return replace(cached, rendered=0, removed=0, incremental=True, search_indexed=False,
+                       timings=result.timings, seconds=time.perf_counter() - started)
+    forget_up_to_date(content, output)
     cache = BuildCache.load(content, output)
+    # the rendering stack is imported only now, so an up-to-date check stays fast
+    from . import api, urls
+    from .catalog import build_catalog
+    from .content import load_site, record_hashes
+    from .feeds import Feeds
+    from .plan import Planner
+    from .render import Renderer
+    from .sitemap import robots_txt, sitemap_xml
+    from .themes import fingerprint_assets, load_theme
 
     # load + validate + model (raises DigestError listing every problem)
     site, result.warnings = load_site(content, paper_cache=cache.papers, jobs=jobs, digest_cache=cache.digests)
@@ -92,8 +111,8 @@ def build(content: Path, output: Path, *, theme: str | None = None, base_url: st
                *planner.api(lambda d: api.digest_file(catalog, d), lambda p: api.paper_file(catalog, p),
                             lambda: api.index_file(catalog)),
                *planner.assets(assets),
-               *planner.files([(urls.SITEMAP, sitemap_xml(catalog)), (urls.ROBOTS, robots_txt(site.config.base_url))],
-                              "meta")]
+               planner.sitemap(pages, lambda: sitemap_xml(catalog)),
+               *planner.files([(urls.ROBOTS, robots_txt(site.config.base_url))], "meta")]
     result.pages, result.feeds = len(pages), len(feeds)
     result.papers, result.digests = len(catalog.papers), len(site.digests)
     clock.lap("plan")
@@ -106,21 +125,26 @@ def build(content: Path, output: Path, *, theme: str | None = None, base_url: st
     result.files = len(outputs)
     cache.save()
     result.seconds = time.perf_counter() - started
+    if stamp and newest < time.time_ns() - RACY_NS:  # an input edited just now may change again unseen
+        write_up_to_date(content, output, {"inputs": stamp, "outputs": outputs_stamp(output), "result": result})
     return result
 
 
-def _changed(outputs: list[Output], cache: BuildCache, output: Path) -> list[Output] | None:
+def _changed(outputs: list["Output"], cache: BuildCache, output: Path) -> list["Output"] | None:
     """The outputs to render, or None when the output folder cannot be trusted."""
     if not cache.manifest or not output.is_dir():
         return None
-    root = str(output) + os.sep
+    existing: set[str] = set()
+    for folder, _dirs, files in os.walk(output):  # names only: no stat per file
+        rel = os.path.relpath(folder, output)
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        existing.update(prefix + f for f in files)
     manifest = cache.manifest
-    return [item for item in outputs
-            if manifest.get(item.path) != item.key or not os.path.isfile(root + item.path)]
+    return [item for item in outputs if manifest.get(item.path) != item.key or item.path not in existing]
 
 
-def _render_to(staging: Path) -> Callable[[Output], str]:
-    def render(item: Output) -> str:
+def _render_to(staging: Path) -> Callable[["Output"], str]:
+    def render(item: "Output") -> str:
         data = item.make()
         target = staging / item.path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -129,13 +153,13 @@ def _render_to(staging: Path) -> Callable[[Output], str]:
     return render
 
 
-def _render_all(items: list[Output], staging: Path, jobs: int, progress: Progress) -> None:
+def _render_all(items: list["Output"], staging: Path, jobs: int, progress: Progress) -> None:
     total = len(items)
     run_map(_render_to(staging), items, jobs, on_progress=lambda done: progress("render", done, total))
     progress("render", total, total)
 
 
-def _search_key(outputs: list[Output]) -> str:
+def _search_key(outputs: list["Output"]) -> str:
     h = hashlib.blake2b(digest_size=16)
     for item in outputs:
         if item.path.endswith(".html"):
@@ -143,7 +167,7 @@ def _search_key(outputs: list[Output]) -> str:
     return h.hexdigest()
 
 
-def _full_build(outputs: list[Output], output: Path, cache: BuildCache, jobs: int, search: bool,
+def _full_build(outputs: list["Output"], output: Path, cache: BuildCache, jobs: int, search: bool,
                 result: BuildResult, clock: "_Stopwatch", progress: Progress) -> None:
     cache.forget_output()
     staging = StagingDir(output)
@@ -164,25 +188,30 @@ def _full_build(outputs: list[Output], output: Path, cache: BuildCache, jobs: in
     result.rendered = len(outputs)
 
 
-def _incremental_build(outputs: list[Output], changed: list[Output], output: Path, cache: BuildCache, jobs: int,
+def _incremental_build(outputs: list["Output"], changed: list["Output"], output: Path, cache: BuildCache, jobs: int,
                        search: bool, result: BuildResult, clock: "_Stopwatch", progress: Progress) -> None:
     result.incremental = True
     keep = {item.path for item in outputs}
     removed = sorted(path for path in cache.manifest if path not in keep)
-    staging = StagingDir(output)
+    if not changed and not removed:
+        staging = None
+    else:
+        staging = StagingDir(output)
     try:
-        _render_all(changed, staging.path, jobs, progress)  # nothing in output/ is touched until all rendered
-        clock.lap("render")
-        cache.manifest = {}  # if applying fails half-way, the next build is a full one
-        cache.save()
+        if staging is not None:
+            _render_all(changed, staging.path, jobs, progress)  # nothing in output/ is touched until all rendered
+            clock.lap("render")
+            cache.manifest = {}  # if applying fails half-way, the next build is a full one
+            cache.save()
         for item in changed:
             target = output / item.path
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging.path / item.path, target)
+            os.replace(staging.path / item.path, target)  # type: ignore[union-attr]
         for path in removed:
             _remove(output, path)
     finally:
-        staging.discard()
+        if staging is not None:
+            staging.discard()
     result.rendered, result.removed = len(changed), len(removed)
     search_key = _search_key(outputs) if search else ""
     if search and (search_key != cache.search_key or not (output / "pagefind").is_dir()):

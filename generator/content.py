@@ -122,14 +122,19 @@ def load_curators(content: Path, report: Report) -> dict[str, Curator] | None:
     return curators
 
 
-def paper_files(content: Path) -> Iterator[Path]:
-    """Every record file under content/papers/, in a stable order."""
-    root = content / "papers"
+def paper_file_names(content: Path) -> list[str]:
+    """Every record file under content/papers/, as sorted path strings (cheap: runs on every build)."""
     found: list[str] = []
-    for folder, dirs, files in os.walk(root):
+    for folder, dirs, files in os.walk(content / "papers"):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         found.extend(os.path.join(folder, f) for f in files if f.endswith((".yaml", ".yml")) and f[0] != ".")
-    return iter(Path(p) for p in sorted(found))
+    found.sort()
+    return found
+
+
+def paper_files(content: Path) -> Iterator[Path]:
+    """Every record file under content/papers/, in a stable order."""
+    return iter(Path(p) for p in paper_file_names(content))
 
 
 def paper_from_data(data: dict[str, Any]) -> Paper:
@@ -190,13 +195,13 @@ def load_papers(content: Path, report: Report, broken: set[str] | None = None,
     found: list[tuple[str, bytes]] = []
     misses: list[tuple[Path, bytes]] = []
     stamps: dict[str, Stamp] = {}
-    for path in paper_files(content):
-        name = str(path)
+    for name in paper_file_names(content):
         stamp = _stamp(name)
         cached = cache.get(name)
         if cached is not None and stamp is not None and cached[0] == stamp:
             found.append((name, cached[1]))
             continue
+        path = Path(name)
         try:
             data = yamlio.read_bytes(path, display_path(path))
         except DigestError as exc:

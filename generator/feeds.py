@@ -7,16 +7,18 @@ items as new.
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 from zoneinfo import ZoneInfo
 
-from feedgen.feed import FeedGenerator
 from markupsafe import escape
 
 from . import __version__, urls
 from .catalog import Appearance, Catalog
 from .markup import plain_text, render_markdown, truncate
 from .model import Digest
+
+if TYPE_CHECKING:
+    from feedgen.feed import FeedGenerator
 
 PUBLISH_HOUR = 12  # digests are dated by day; items get a fixed time on that day
 
@@ -35,7 +37,8 @@ class Feeds:
         return datetime.combine(digest.date, time(PUBLISH_HOUR), self.zone) - timedelta(seconds=rank)
 
     def _feed(self, title: str, description: str, self_path: str, alternate: str,
-              newest: datetime | None) -> FeedGenerator:
+              newest: datetime | None) -> "FeedGenerator":
+        from feedgen.feed import FeedGenerator  # imported when a feed is actually rendered
         fg = FeedGenerator()
         fg.id(self.abs(self_path))
         fg.title(title)

@@ -65,30 +65,30 @@ class Planner:
         digests = c.site.digests
         out: list[Output] = []
 
-        def add(kind: str, path: str, key: str, make: Callable[[], tuple[str, str]]) -> None:
+        def add(kind: str, path: str, key: object, make: Callable[[], tuple[str, str]]) -> None:
             out.append(Output(urls.file_for(path), _h(g, kind, key), lambda: make()[1], kind))
 
         if digests:
             newer, older = c.neighbours(digests[0])
-            add("home", urls.HOME, _h(self.digest_keys[digests[0].date], self._summary(older),
-                                      [self._summary(d) for d in digests[1:13]]), r.home)
+            add("home", urls.HOME, (self.digest_keys[digests[0].date], self._summary(older),
+                                    [self._summary(d) for d in digests[1:13]]), r.home)
         else:
             add("home", urls.HOME, "", r.home)
         for d in digests:
             newer, older = c.neighbours(d)
-            add("digest", urls.digest(d.date), _h(self.digest_keys[d.date], self._summary(newer),
-                                                  self._summary(older)), lambda d=d: r.digest(d))
+            add("digest", urls.digest(d.date), (self.digest_keys[d.date], self._summary(newer),
+                                                self._summary(older)), lambda d=d: r.digest(d))
         for p in c.papers:
             seen = [self.digest_keys[a.digest.date] for a in c.by_paper[p.id]]
-            add("paper", urls.paper(p.id), _h(self.record_hashes.get(p.id) or p, seen), lambda p=p: r.paper(p))
-        add("tags", urls.TAGS, _h([(t.name, len(t.appearances)) for t in c.tags]), r.tags_index)
+            add("paper", f"papers/{p.id}/", (self.record_hashes.get(p.id) or p, seen), lambda p=p: r.paper(p))
+        add("tags", urls.TAGS, [(t.name, len(t.appearances)) for t in c.tags], r.tags_index)
         for t in c.tags:
             items = [(self._summary(a.digest), a.paper.id, a.paper.title, a.entry.pick, a.entry.note)
                      for a in t.appearances]
-            add("tag", urls.tag(t.name), _h(t.name, items), lambda t=t: r.tag(t))
-        add("archive", urls.ARCHIVE, _h([self._summary(d) for d in digests]), r.archive)
+            add("tag", urls.tag(t.name), (t.name, items), lambda t=t: r.tag(t))
+        add("archive", urls.ARCHIVE, [self._summary(d) for d in digests], r.archive)
         for page in c.site.pages:
-            add("page", urls.page(page.slug), _h(page), lambda page=page: r.page(page))
+            add("page", urls.page(page.slug), page, lambda page=page: r.page(page))
         add("search", urls.SEARCH, "", r.search)
         add("404", urls.NOT_FOUND, "", r.not_found)
         return out
@@ -126,7 +126,12 @@ class Planner:
             out.append(Output(urls.api_digest(d.date), _h(g, "api-digest", self.digest_keys[d.date]),
                               (lambda d=d: make_digest(d)), "api"))
         for p in c.papers:
-            dates = sorted({a.digest.date for a in c.by_paper[p.id]})
-            out.append(Output(urls.api_paper(p.id), _h(g, "api-paper", self.record_hashes.get(p.id) or p, dates),
+            dates = [a.digest.date for a in c.by_paper[p.id]]  # newest first, possibly repeated
+            out.append(Output(f"api/papers/{p.id}.json", _h(g, "api-paper", self.record_hashes.get(p.id) or p, dates),
                               (lambda p=p: make_paper(p)), "api"))
         return out
+
+    def sitemap(self, pages: list[Output], make: Callable[[], str]) -> Output:
+        """The sitemap lists every page with the date of its newest digest, all of
+        which the page keys already cover."""
+        return Output(urls.SITEMAP, _h(self.global_key, "sitemap", [(o.path, o.key) for o in pages]), make, "meta")

@@ -12,8 +12,10 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
+if TYPE_CHECKING:
+    import jinja2
 
 from . import yamlio
 from .diagnostics import DigestError
@@ -37,7 +39,8 @@ class Theme:
     site_templates: Path | None
     site_static: Path | None
 
-    def loader(self) -> jinja2.BaseLoader:
+    def loader(self) -> "jinja2.BaseLoader":
+        import jinja2
         folders = [str(p / "templates") for p in self.chain if (p / "templates").is_dir()]
         if self.site_templates is not None:
             folders.insert(0, str(self.site_templates))

@@ -8,6 +8,7 @@ content; the two output trees must be identical, file for file, byte for byte.
 from __future__ import annotations
 
 import hashlib
+import os
 import random
 import shutil
 from pathlib import Path
@@ -140,3 +141,40 @@ def test_noop_rebuild_renders_nothing_and_one_note_renders_little(tmp_path: Path
     edit("note", root, random.Random(1))
     after = build(root / "content", root / "inc", search=False)
     assert after.incremental and 0 < after.rendered < first.rendered / 2
+
+
+def _age(root: Path, seconds: int = 60) -> None:
+    """Make every input look older, as files are between a curator's edits."""
+    past = 1_700_000_000
+    for folder in (root / "content", root / "themes"):
+        for path in folder.rglob("*"):
+            os.utime(path, (past, past))
+
+
+def test_up_to_date_check_skips_work_and_notices_every_kind_of_change(tmp_path: Path) -> None:
+    root = _fresh_site(tmp_path)
+    _age(root)
+    first = build(root / "content", root / "inc", search=False)
+    fast = build(root / "content", root / "inc", search=False)
+    assert "check" in fast.timings and "plan" not in fast.timings  # answered from the stamp
+    assert (fast.pages, fast.papers, fast.digests) == (first.pages, first.papers, first.digests)
+    # an edited input, even with an old timestamp, is noticed through its size or time
+    note = root / "content" / "digests" / "2024-10-25.yaml"
+    note.write_text(note.read_text(encoding="utf-8").replace("Read *this* first.", "Read this first, really."),
+                    encoding="utf-8")
+    os.utime(note, (1_700_000_100, 1_700_000_100))
+    after = build(root / "content", root / "inc", search=False)
+    assert "plan" in after.timings and after.rendered > 0
+    full = build(root / "content", root / "full", search=False, incremental=False)
+    assert tree(root / "inc") == tree(root / "full")
+    # a deleted output file is noticed and restored
+    (root / "inc" / "about" / "index.html").unlink()
+    _age(root)
+    repaired = build(root / "content", root / "inc", search=False)
+    assert repaired.rendered >= 1 and tree(root / "inc") == tree(root / "full")
+    # a template change is an input too
+    partial = root / "themes" / "default" / "templates" / "partials" / "paper_meta.html"
+    partial.write_text(partial.read_text(encoding="utf-8") + "\n<!-- changed -->\n", encoding="utf-8")
+    os.utime(partial, (1_700_000_200, 1_700_000_200))
+    changed = build(root / "content", root / "inc", search=False)
+    assert changed.rendered > 0
