@@ -201,8 +201,7 @@ def _incremental_build(outputs: list["Output"], changed: list["Output"], output:
         if staging is not None:
             _render_all(changed, staging.path, jobs, progress)  # nothing in output/ is touched until all rendered
             clock.lap("render")
-            cache.manifest = {}  # if applying fails half-way, the next build is a full one
-            cache.save()
+            cache.begin_applying()  # if applying stops half-way, the next build is a full one
         for item in changed:
             target = output / item.path
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -17,70 +17,101 @@ from typing import Any
 
 from . import __version__
 
-FORMAT = 3
+FORMAT = 4
 RACY_NS = 2_000_000_000
 
 
 @dataclass
 class BuildCache:
+    """Two files: parsed records (large, rewritten only when a record changed) and
+    the rest (digests, the output manifest, the search key)."""
+
     papers: dict[str, Any] = field(default_factory=dict)  # see content.load_papers
     digests: dict[str, Any] = field(default_factory=dict)  # see content.load_digests
     manifest: dict[str, str] = field(default_factory=dict)  # output path -> key
     search_key: str = ""
     path: Path | None = None
-    _saved: tuple = ()
-
-    def _fingerprint(self) -> tuple:
-        return ({k: v[:2] for k, v in self.papers.items()}, {k: v[0] for k, v in self.digests.items()},
-                self.manifest, self.search_key)
+    _saved: tuple = ((), ())
 
     @classmethod
     def location(cls, content: Path, output: Path) -> Path:
         ident = hashlib.blake2b(f"{content.resolve()}\0{output.resolve()}".encode(), digest_size=8).hexdigest()
         return output.resolve().parent / ".digest-cache" / f"{output.name}-{ident}.pickle"
 
+    @property
+    def _papers_path(self) -> Path:
+        assert self.path is not None
+        return self.path.with_suffix(".papers.pickle")
+
+    @property
+    def _applying_path(self) -> Path:
+        assert self.path is not None
+        return self.path.with_suffix(".applying")
+
+    def _fingerprints(self) -> tuple[tuple, tuple]:
+        return ((tuple((k, v[:2]) for k, v in self.papers.items()),),
+                (tuple((k, v[0]) for k, v in self.digests.items()), tuple(self.manifest.items()), self.search_key))
+
     @classmethod
     def load(cls, content: Path, output: Path) -> "BuildCache":
         path = cls.location(content, output)
-        try:
-            with path.open("rb") as handle:
-                data = pickle.load(handle)
-            if data.get("format") == FORMAT and data.get("version") == __version__:
-                cache = cls(papers=data["papers"], digests=data["digests"], manifest=data["manifest"],
-                            search_key=data["search_key"], path=path)
-                cache._saved = cache._fingerprint()
-                return cache
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, KeyError, ImportError, TypeError,
-                ValueError):
-            pass
-        return cls(path=path)
+        cache = cls(path=path)
+        main, papers = _read_pickle(path), _read_pickle(cache._papers_path)
+        if main is None or papers is None:
+            return cache
+        cache.papers, cache.digests = papers["papers"], main["digests"]
+        if not cache._applying_path.exists():  # a build that stopped while applying: trust no manifest
+            cache.manifest, cache.search_key = main["manifest"], main["search_key"]
+        cache._saved = cache._fingerprints()
+        return cache
+
+    def begin_applying(self) -> None:
+        """Mark the output as being changed; cleared by save()."""
+        self._applying_path.parent.mkdir(parents=True, exist_ok=True)
+        self._applying_path.touch()
 
     def save(self) -> None:
-        """Write the cache. Files modified in the last seconds get an unusable
+        """Write what changed. Files modified in the last seconds get an unusable
         stamp, so an edit in the same timestamp tick as this build is re-read
         next time (the "racy clean" problem git solves the same way)."""
         assert self.path is not None
-        if self._saved and self._saved == self._fingerprint():
-            return  # nothing changed since it was loaded
         recent = time.time_ns() - RACY_NS
         for table in (self.papers, self.digests):
             for name, entry in table.items():
                 (size, mtime), rest = entry[0], entry[1:]
                 if mtime >= recent:
                     table[name] = ((size, -1), *rest)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        data = {"format": FORMAT, "version": __version__, "papers": self.papers, "digests": self.digests,
-                "manifest": self.manifest,
-                "search_key": self.search_key}
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".cache-")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.path)
-        self._saved = self._fingerprint()
+        papers_fp, main_fp = self._fingerprints()
+        if papers_fp != self._saved[0] or not self._papers_path.exists():
+            _write_pickle(self._papers_path, {"format": FORMAT, "version": __version__, "papers": self.papers})
+        if main_fp != self._saved[1] or not self.path.exists():
+            _write_pickle(self.path, {"format": FORMAT, "version": __version__, "digests": self.digests,
+                                      "manifest": self.manifest, "search_key": self.search_key})
+        self._applying_path.unlink(missing_ok=True)
+        self._saved = (papers_fp, main_fp)
 
     def forget_output(self) -> None:
         self.manifest = {}
         self.search_key = ""
+
+
+def _read_pickle(path: Path) -> dict[str, Any] | None:
+    try:
+        with path.open("rb") as handle:
+            data = pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+    if isinstance(data, dict) and data.get("format") == FORMAT and data.get("version") == __version__:
+        return data
+    return None
+
+
+def _write_pickle(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-")
+    with os.fdopen(fd, "wb") as handle:
+        pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
 
 
 def _walk_stamps(root: Path, h: "hashlib._Hash", newest: list[int]) -> None:

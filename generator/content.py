@@ -341,10 +341,23 @@ def _build_digest(doc: _Doc, papers: dict[str, Paper], curators: dict[str, Curat
         entries.append(DigestEntry(paper=with_overrides(record, item.get("override") or {}),
                                    pick=bool(item.get("pick")), note=item.get("note") or "",
                                    tags=tags, position=len(entries) + 1))
+    _warn_unsafe_links(doc, ("intro",), data.get("intro") or "", report)
+    for i, item in enumerate(items):
+        _warn_unsafe_links(doc, ("papers", i, "note"), item.get("note") or "", report)
     if not ok or curator is None:
         return None
     return Digest(date=date.fromisoformat(data["date"]), title=data["title"], curator=curator,
                   intro=data.get("intro") or "", entries=tuple(entries), source_path=doc.display)
+
+
+def _warn_unsafe_links(doc: _Doc, where: tuple[Any, ...], text: str, report: Report) -> None:
+    """Links other than http(s) and relative ones are dropped from the page; say so."""
+    if ":" not in text or not ("](" in text or "<" in text or "]:" in text):
+        return  # no Markdown or HTML link can hide here: the common case stays cheap
+    from .markup import unsafe_links
+    for url in unsafe_links(text):
+        _error_at(doc, where, f"link '{url[:60]}' is not http(s) or relative; it will be dropped",
+                  "use an https:// link", report, warning=True)
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?", re.S | re.M)
@@ -388,7 +401,14 @@ def load_pages(content: Path, report: Report) -> list[Page]:
             report.error(shown, problem.message, problem.hint, line + 1, col)
         if problems:
             continue
-        pages.append(Page(slug=path.stem, title=meta["title"], body=text[match.end():],
+        body = text[match.end():]
+        if ":" in body:
+            from .markup import unsafe_links
+            for url in unsafe_links(body):
+                line = text.count("\n", 0, max(text.find(url), 0)) + 1
+                report.warning(shown, f"link '{url[:60]}' is not http(s) or relative; it will be dropped",
+                               "use an https:// link", line, 1)
+        pages.append(Page(slug=path.stem, title=meta["title"], body=body,
                           description=meta.get("description") or "", menu=meta.get("menu", True)))
     return pages
 

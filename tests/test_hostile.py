@@ -1,0 +1,232 @@
+"""A corpus of broken and hostile inputs: each gets a clear, located error (or a
+warning where the input is usable), exit code 1 for errors, no traceback, no file
+written outside the output folder, and the previous output left intact."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.build import build
+from generator.cli import main
+
+from .conftest import DATA, REPO, minimal_site
+
+D = "content/digests/2024-10-25.yaml"
+P = "content/papers/2410/2410.18000.yaml"
+HEAD = "date: 2024-10-25\ntitle: A day\ncurator: ada\n"
+ENTRY = "papers:\n  - paper: '2410.17243'\n"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+
+
+def digest(body: str) -> dict:
+    return {D: HEAD + body}
+
+
+# (name, files to write (None deletes), expected: "error" or "warning", text that must appear)
+CONTENT_CASES = [
+    ("billion laughs", {D: "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                           "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"},
+     "error", "2024-10-25.yaml:1:4: error: anchors and aliases"),
+    ("deep flow nesting", {D: "a: " + "[" * 5000 + "]" * 5000 + "\n"}, "error", "2024-10-25.yaml:1:"),
+    ("deep block nesting", {D: "".join("  " * i + f"k{i}:\n" for i in range(400)) + "  " * 400 + "v: 1\n"},
+     "error", "2024-10-25.yaml:"),
+    ("huge file", {D: HEAD + "intro: |\n" + ("  " + "x" * 98 + "\n") * 30_000}, "error", "file is too large"),
+    ("binary file", {D: PNG}, "error", "not valid UTF-8"),
+    ("latin-1 file", {D: (HEAD + "intro: Café\n").encode("latin-1")}, "error", "2024-10-25.yaml:4:11: error: file is not valid UTF-8"),
+    ("NUL byte", {D: HEAD + "intro: a\x00b\n"}, "error", "NUL byte"),
+    ("empty digest", {D: ""}, "error", "digest file is empty"),
+    ("only comments", {D: "# nothing\n# here\n"}, "error", "digest file is empty"),
+    ("two documents", {D: HEAD + "---\n" + HEAD}, "error", "YAML syntax error"),
+    ("python object tag", {D: HEAD + "intro: !!python/object/apply:os.system ['true']\n"}, "error",
+     "could not determine a constructor"),
+    ("unknown local tag", {D: HEAD + "intro: !evil x\n"}, "error", "YAML syntax error"),
+    ("tabs", {D: HEAD + "papers:\n\t- paper: x\n"}, "error", "not tabs"),
+    ("duplicate keys", {D: HEAD + "title: Again\n"}, "error", "duplicate key 'title'"),
+    ("duplicate nested keys", {D: HEAD + "papers:\n  - paper: '2410.17243'\n    pick: true\n    pick: false\n"},
+     "error", "duplicate key 'pick'"),
+    ("merge key", {D: HEAD + "x: &x {a: 1}\n<<: *x\n"}, "error", "2024-10-25.yaml:"),
+    ("unhashable key", {D: HEAD + "[a, b]: c\n"}, "error", "2024-10-25.yaml:4:"),
+    ("number key", {D: HEAD + "1: x\n" + ENTRY}, "error", "unknown key '1'"),
+    ("title is a number", {D: "date: 2024-10-25\ntitle: 5\ncurator: ada\n" + ENTRY}, "error", "'title' must be text"),
+    ("curator is a list", {D: "date: 2024-10-25\ntitle: T\ncurator: [ada]\n" + ENTRY}, "error", "'curator' must be text"),
+    ("papers is a mapping", digest("papers: {a: b}\n"), "error", "'papers' must be a list"),
+    ("intro is a mapping", digest("intro: {x: 1}\n" + ENTRY), "error", "'intro' must be text"),
+    ("pick is a string", digest(ENTRY + "    pick: 'true'\n"), "error", "'pick' must be true or false"),
+    ("tags are numbers", digest(ENTRY + "    tags: [1, 2]\n"), "error", "tag must be text"),
+    ("note is a number", digest(ENTRY + "    note: 42\n"), "error", "'note' must be text"),
+    ("override is text", digest(ENTRY + "    override: x\n"), "error", "'override' must be a mapping"),
+    ("date is a number", {D: "date: 20241025\ntitle: T\ncurator: ada\n" + ENTRY}, "error", "'date' must be text"),
+    ("date 2026-02-30", {"content/digests/2026-02-30.yaml": "date: 2026-02-30\ntitle: T\ncurator: ada\n" + ENTRY},
+     "error", "'date' '2026-02-30' is impossible"),
+    ("date 2026-13-01", {"content/digests/2026-13-01.yaml": "date: 2026-13-01\ntitle: T\ncurator: ada\n" + ENTRY},
+     "error", "is impossible"),
+    ("null title", {D: "date: 2024-10-25\ntitle:\ncurator: ada\n" + ENTRY}, "error", "required key 'title' is empty"),
+    ("paper id with ../", digest("papers:\n  - paper: ../../etc/passwd\n"), "error", "is not a valid paper id"),
+    ("absolute paper id", digest("papers:\n  - paper: /etc/passwd\n"), "error", "is not a valid paper id"),
+    ("percent-encoded id", digest("papers:\n  - paper: '%2e%2e%2fetc'\n"), "error", "is not a valid paper id"),
+    ("tag with ../", digest(ENTRY + "    tags: ['../../x']\n"), "error", "tag '../../x' is not a valid name"),
+    ("tag %2e%2e", digest(ENTRY + "    tags: ['%2e%2e']\n"), "error", "tag '%2e%2e' is not a valid name"),
+    ("tag with slash", digest(ENTRY + "    tags: [a/b]\n"), "error", "tag 'a/b' is not a valid name"),
+    ("tag too long", digest(ENTRY + "    tags: [" + "a" * 100 + "]\n"), "error", "is not a valid name"),
+    ("uppercase tag", digest(ENTRY + "    tags: [LLM]\n"), "error", "write it as 'llm'"),
+    ("unknown paper", digest("papers:\n  - paper: '2410.99999'\n"), "error", "unknown paper id '2410.99999'"),
+    ("same paper twice", digest(ENTRY + "  - paper: '2410.17243'\n"), "error", "listed twice"),
+    ("unknown curator", {D: "date: 2024-10-25\ntitle: T\ncurator: mallory\n" + ENTRY}, "error",
+     "unknown curator 'mallory'"),
+    ("note too long", digest(ENTRY + "    note: '" + "x" * 25_000 + "'\n"), "error", "'note' is too long"),
+    ("title too long", {D: "date: 2024-10-25\ntitle: '" + "t" * 400 + "'\ncurator: ada\n" + ENTRY}, "error",
+     "'title' is too long"),
+    ("file name mismatch", {"content/digests/2024-10-26.yaml": HEAD + ENTRY}, "error", "does not match the file name"),
+    ("file name traversal-like", {"content/digests/x..%2f.yaml": HEAD + ENTRY}, "error", "is not a digest file name"),
+    ("javascript: link in note", digest(ENTRY + "    note: '[x](javascript:alert(1))'\n"), "warning",
+     "link 'javascript:alert(1)' is not http(s) or relative"),
+    ("data: link in intro", digest("intro: '<a href=\"data:text/html,x\">x</a>'\n" + ENTRY), "warning",
+     "link 'data:text/html,x'"),
+    ("script in note", digest(ENTRY + "    note: '<script>alert(1)</script>'\n"), "ok", ""),
+    ("BOM and CRLF", {D: ("\ufeff" + HEAD + ENTRY).replace("\n", "\r\n")}, "ok", ""),
+    ("record javascript: link", {P: "id: '2410.18000'\ntitle: X\nlinks:\n  pdf: javascript:alert(1)\n"}, "error",
+     "'pdf' must be an http(s) URL"),
+    ("record data: link", {P: "id: '2410.18000'\ntitle: X\nlinks:\n  code: 'data:text/html,<script>'\n"}, "error",
+     "'code' must be an http(s) URL"),
+    ("record id traversal", {"content/papers/2410/x.yaml": "id: ../x\ntitle: X\n"}, "error", "is not a valid paper id"),
+    ("record upvotes text", {P: "id: '2410.18000'\ntitle: X\nupvotes: many\n"}, "error", "'upvotes' must be a whole number"),
+    ("record authors text", {P: "id: '2410.18000'\ntitle: X\nauthors: Ada\n"}, "error", "'authors' must be a list"),
+    ("record published impossible", {P: "id: '2410.18000'\ntitle: X\npublished: '2026-02-30'\n"}, "error",
+     "impossible"),
+    ("record .yml", {"content/papers/2410/2410.18001.yml": "id: '2410.18001'\ntitle: X\n"}, "error", "must end in .yaml"),
+    ("curator javascript: url", {"content/curators.yaml": "- id: ada\n  name: Ada\n  url: javascript:alert(1)\n"},
+     "error", "'url' must be an http(s) URL"),
+    ("curators not a list", {"content/curators.yaml": "ada: Ada\n"}, "error", "must be a list"),
+    ("site javascript: base_url", {"content/site.yaml": "title: T\nbase_url: javascript:alert(1)\n"}, "error",
+     "'base_url' must be an http(s) URL"),
+    ("site theme traversal", {"content/site.yaml": "title: T\nbase_url: https://x.org/\ntheme: ../../etc\n"},
+     "error", "is not a theme folder name"),
+    ("site timezone", {"content/site.yaml": "title: T\nbase_url: https://x.org/\ntimezone: ../../etc/passwd\n"},
+     "error", "is not a known time zone"),
+    ("site missing", {"content/site.yaml": None}, "error", "site settings file is missing"),
+    ("page reserved name", {"content/pages/api.md": "---\ntitle: API\n---\nx\n"}, "error", "taken by a section"),
+    ("page traversal name", {"content/pages/x..%2f.md": "---\ntitle: X\n---\nx\n"}, "error", "not URL-safe"),
+    ("page without front matter", {"content/pages/about.md": "# About\n"}, "error", "no front matter"),
+    ("page javascript: link", {"content/pages/about.md": "---\ntitle: About\n---\n[x](javascript:alert(1))\n"},
+     "warning", "link 'javascript:alert(1)'"),
+]
+
+
+def _snapshot(root: Path) -> dict[str, str]:
+    """Every file outside output/ and the build cache, with its hash."""
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()
+            and not p.relative_to(root).parts[0] in ("output", ".digest-cache")}
+
+
+@pytest.fixture(scope="module")
+def good_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("good")
+    minimal_site(root / "content")
+    shutil.copytree(REPO / "themes", root / "themes")
+    build(root / "content", root / "output", search=False)
+    return root
+
+
+def _apply(root: Path, files: dict) -> None:
+    for rel, data in files.items():
+        path = root / rel
+        if data is None:
+            path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+
+
+def test_corpus_is_large_enough() -> None:
+    assert len(CONTENT_CASES) + len(IMPORT_CASES) >= 60
+
+
+@pytest.mark.parametrize("name,files,expected,text", CONTENT_CASES, ids=[c[0] for c in CONTENT_CASES])
+def test_hostile_content(good_output: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str,
+                         files: dict, expected: str, text: str) -> None:
+    root = tmp_path / "site"
+    shutil.copytree(good_output, root)
+    _apply(root, files)
+    before_output = {p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "output").rglob("*")
+                     if p.is_file()}
+    before = _snapshot(root)
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(main, ["build", "--no-search"])
+    output = result.output
+    assert "Traceback" not in output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert _snapshot(root) == before  # nothing written outside output/
+    assert not [p for p in root.iterdir() if p.name.startswith(".output")]
+    if expected == "error":
+        assert result.exit_code == 1, output
+        assert text in output, output
+        assert "output was left as it was" in output
+        after = {p.relative_to(root).as_posix(): p.read_bytes() for p in (root / "output").rglob("*") if p.is_file()}
+        assert after == before_output
+    else:
+        assert result.exit_code == 0, output
+        if expected == "warning":
+            assert "warning: " + text in output or text in output, output
+        html = "\n".join(p.read_text(encoding="utf-8") for p in (root / "output").rglob("*.html"))
+        assert "javascript:" not in html and "<script>alert" not in html
+
+
+SEED = (DATA / "seeds" / "000_f9d6158a463791a8.txt").read_text(encoding="utf-8")
+API = (DATA / "hf" / "daily_papers_2024-10-25.json").read_text(encoding="utf-8")
+
+# (name, format, source text or bytes, expected, text)
+IMPORT_CASES = [
+    ("hf-api HTML error page", "hf-api", "<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>",
+     "error", "expected JSON but got an HTML"),
+    ("hf-api truncated JSON", "hf-api", API[: len(API) // 2], "error", "invalid JSON"),
+    ("hf-api empty list", "hf-api", "[]", "ok", "imported 0 papers"),
+    ("hf-api object", "hf-api", '{"error": "Invalid username or password."}', "error", "the API returned an error"),
+    ("hf-api list of garbage", "hf-api", '[1, "x", {"paper": 5}, {"paper": {"id": "2410.1"}}]', "warning",
+     "not a usable paper"),
+    ("hf-api javascript: github link", "hf-api",
+     json.dumps([{**json.loads(API)[0], "paper": {**json.loads(API)[0]["paper"], "githubRepo": "javascript:alert(1)"}}]),
+     "ok", "1 updated"),
+    ("hf-api deep nesting", "hf-api", "[" * 100_000 + "]" * 100_000, "error", "JSON"),
+    ("hf-api binary", "hf-api", PNG, "error", "not valid UTF-8"),
+    ("hf-page cut mid-paper", "hf-page", SEED[: SEED.index("Langevin Flows") + 200], "warning", "cut off"),
+    ("hf-page empty", "hf-page", "", "error", "no papers found on the page"),
+    ("hf-page binary", "hf-page", PNG, "error", "not valid UTF-8"),
+    ("hf-page HTML", "hf-page", "<html><body>Daily Papers</body></html>", "error", "no papers found on the page"),
+    ("hf-page impossible date", "hf-page", "Daily Papers\n\nFeb 30\n\nT\n\nA\n", "error", "impossible"),
+    ("arxiv entity bomb", "arxiv", '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+     '<!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><feed xmlns="http://www.w3.org/2005/Atom">&lol2;</feed>', "error",
+     "DTD or entities"),
+    ("arxiv truncated", "arxiv", (DATA / "arxiv" / "query.atom").read_text(encoding="utf-8")[:900], "error",
+     "invalid XML"),
+    ("arxiv not atom", "arxiv", "<html><body>Rate exceeded.</body></html>", "error", "expected an Atom feed"),
+]
+
+
+@pytest.mark.parametrize("name,fmt,source,expected,text", IMPORT_CASES, ids=[c[0] for c in IMPORT_CASES])
+def test_hostile_import_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, fmt: str, source,
+                                expected: str, text: str) -> None:
+    minimal_site(tmp_path / "content")
+    src = tmp_path / "source.txt"
+    src.write_bytes(source if isinstance(source, bytes) else source.encode("utf-8"))
+    before = _snapshot(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["import", fmt, str(src), "--date", "2024-10-25"])
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert text in result.output, result.output
+    if expected == "error":
+        assert result.exit_code == 1
+        assert _snapshot(tmp_path) == before  # nothing imported, nothing half-written
+    else:
+        assert result.exit_code == 0
+        check = CliRunner().invoke(main, ["check"])
+        assert check.exit_code == 0, check.output
+        records = "\n".join(p.read_text(encoding="utf-8") for p in (tmp_path / "content" / "papers").rglob("*.yaml"))
+        assert "javascript:" not in records
