@@ -161,3 +161,24 @@ def test_pages_work_under_the_strict_csp_from_the_readme(browser, site_url: str)
     page.locator(".pagefind-ui__result-link").first.wait_for(timeout=10_000)
     context.close()
     assert violations == []
+
+
+def test_search_results_link_correctly_under_a_base_path(browser, site_url: str) -> None:
+    """GitHub Pages serves a fork's site under /REPO/: result links must keep that prefix."""
+    context = browser.new_context()
+
+    def strip_prefix(route):
+        url = route.request.url
+        inner = url.replace("/digest/", "/", 1)
+        response = route.fetch(url=inner)
+        route.fulfill(response=response)
+
+    context.route("**/digest/**", strip_prefix)
+    page = context.new_page()
+    page.goto(site_url + "digest/search/")
+    page.fill(".pagefind-ui__search-input", "chickadees")
+    result = page.locator(".pagefind-ui__result-link").first
+    result.wait_for(timeout=10_000)
+    href = result.get_attribute("href")
+    assert href.startswith("/digest/papers/geometric-phase-transition"), href
+    context.close()

@@ -192,7 +192,7 @@ IMPORT_CASES = [
      "not a usable paper"),
     ("hf-api javascript: github link", "hf-api",
      json.dumps([{**json.loads(API)[0], "paper": {**json.loads(API)[0]["paper"], "githubRepo": "javascript:alert(1)"}}]),
-     "ok", "1 updated"),
+     "warning", "githubRepo 'javascript:alert(1)' is not an http(s) URL; dropped"),
     ("hf-api deep nesting", "hf-api", "[" * 100_000 + "]" * 100_000, "error", "JSON"),
     ("hf-api binary", "hf-api", PNG, "error", "not valid UTF-8"),
     ("hf-page cut mid-paper", "hf-page", SEED[: SEED.index("Langevin Flows") + 200], "warning", "cut off"),

@@ -44,9 +44,10 @@ def test_hf_api_optional_fields() -> None:
     item["paper"]["githubRepo"] = "https://github.com/DAMO-NLP-SG/Inf-CLIP"
     item["paper"]["projectPage"] = "javascript:alert(1)"
     item["organization"] = {"name": "DAMO-NLP-SG", "fullname": "DAMO Academy"}
-    (candidate,), _ = hf_api.parse(json.dumps([item]), "one.json")
+    (candidate,), warnings = hf_api.parse(json.dumps([item]), "one.json")
     assert candidate.links["code"] == "https://github.com/DAMO-NLP-SG/Inf-CLIP"
     assert "project" not in candidate.links
+    assert [w.message for w in warnings] == ["item 0: projectPage 'javascript:alert(1)' is not an http(s) URL; dropped"]
     assert candidate.organization == {"name": "DAMO-NLP-SG", "fullname": "DAMO Academy"}
 
 

@@ -54,14 +54,17 @@ def parse(text: str, source: str) -> tuple[list[Candidate], list[Diagnostic]]:
     warnings: list[Diagnostic] = []
     for index, item in enumerate(data):
         try:
-            candidates.append(_candidate(item, source))
+            candidate, dropped = _candidate(item, source)
+            candidates.append(candidate)
+            warnings.extend(Diagnostic(source, 0, 0, f"item {index}: {key} '{url[:60]}' is not an http(s) URL; "
+                                       "dropped", "", WARNING) for key, url in dropped)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             warnings.append(Diagnostic(source, 0, 0, f"item {index}: not a usable paper ({exc}); skipped", "",
                                        WARNING))
     return candidates, warnings
 
 
-def _candidate(item: dict[str, Any], source: str) -> Candidate:
+def _candidate(item: dict[str, Any], source: str) -> tuple[Candidate, list[tuple[str, str]]]:
     paper = item["paper"]
     raw_id = str(paper["id"])
     arxiv = ids.normalize_arxiv(raw_id)
@@ -83,10 +86,13 @@ def _candidate(item: dict[str, Any], source: str) -> Candidate:
         candidate.arxiv = arxiv
         candidate.links = {"arxiv": f"https://arxiv.org/abs/{arxiv}", "pdf": f"https://arxiv.org/pdf/{arxiv}",
                            "hf": f"https://huggingface.co/papers/{arxiv}"}
+    dropped: list[tuple[str, str]] = []
     for key, field in (("githubRepo", "code"), ("projectPage", "project")):
         url = paper.get(key) or item.get(key)
-        if isinstance(url, str) and url.startswith(("https://", "http://")):
+        if isinstance(url, str) and url.startswith(("https://", "http://")) and not any(c.isspace() for c in url):
             candidate.links[field] = url
+        elif url:
+            dropped.append((key, str(url)))
     day = _iso_day(item.get("publishedAt")) or candidate.published
     candidate.digest_date = date.fromisoformat(day) if day else None
-    return candidate
+    return candidate, dropped
