@@ -27,7 +27,7 @@ from .cache import (RACY_NS, BuildCache, forget_up_to_date, inputs_stamp, output
 from .diagnostics import Diagnostic
 from .output import StagingDir, check_output_target
 from .parallel import default_jobs, run_map
-from .search import build_search_index
+from .search import SHARD_ROOT, index_shard
 from .themes import find_themes_dir
 
 if TYPE_CHECKING:
@@ -118,10 +118,11 @@ def build(content: Path, output: Path, *, theme: str | None = None, base_url: st
     clock.lap("plan")
 
     changed = _changed(outputs, cache, output) if incremental else None
+    shards = catalog.search_shards
     if changed is not None and len(changed) <= FULL_REBUILD_SHARE * len(outputs):
-        _incremental_build(outputs, changed, output, cache, jobs, search, result, clock, progress)
+        _incremental_build(outputs, changed, shards, output, cache, jobs, search, result, clock, progress)
     else:
-        _full_build(outputs, output, cache, jobs, search, result, clock, progress)
+        _full_build(outputs, shards, output, cache, jobs, search, result, clock, progress)
     result.files = len(outputs)
     cache.save()
     result.seconds = time.perf_counter() - started
@@ -159,24 +160,35 @@ def _render_all(items: list["Output"], staging: Path, jobs: int, progress: Progr
     progress("render", total, total)
 
 
-def _search_key(outputs: list["Output"]) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    for item in outputs:
-        if item.path.endswith(".html"):
-            h.update(f"{item.path}\0{item.key}\n".encode())
-    return h.hexdigest()
+def _shard_keys(outputs: list["Output"], shards: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Search shard -> a key of the pages it indexes."""
+    keys = {item.path: item.key for item in outputs}
+    out = {}
+    for name, paper_ids in shards.items():
+        h = hashlib.blake2b(digest_size=16)
+        for pid in paper_ids:
+            path = f"papers/{pid}/index.html"
+            h.update(f"{path}\0{keys[path]}\n".encode())
+        out[name] = h.hexdigest()
+    return out
 
 
-def _full_build(outputs: list["Output"], output: Path, cache: BuildCache, jobs: int, search: bool,
-                result: BuildResult, clock: "_Stopwatch", progress: Progress) -> None:
+def _index_shards(site_dir: Path, names: list[str], shards: dict[str, tuple[str, ...]], progress: Progress) -> None:
+    for done, name in enumerate(names, start=1):
+        progress("search", done - 1, len(names))
+        index_shard(site_dir, [f"papers/{pid}/index.html" for pid in shards[name]], site_dir / SHARD_ROOT / name)
+    progress("search", len(names), len(names))
+
+
+def _full_build(outputs: list["Output"], shards: dict[str, tuple[str, ...]], output: Path, cache: BuildCache,
+                jobs: int, search: bool, result: BuildResult, clock: "_Stopwatch", progress: Progress) -> None:
     cache.forget_output()
     staging = StagingDir(output)
     try:
         _render_all(outputs, staging.path, jobs, progress)
         clock.lap("render")
         if search:
-            progress("search", 0, 1)
-            build_search_index(staging.path)
+            _index_shards(staging.path, list(shards), shards, progress)
             clock.lap("search")
             result.search_indexed = True
         staging.commit()
@@ -184,12 +196,13 @@ def _full_build(outputs: list["Output"], output: Path, cache: BuildCache, jobs: 
         staging.discard()
         raise
     cache.manifest = {item.path: item.key for item in outputs}
-    cache.search_key = _search_key(outputs) if search else ""
+    cache.search_keys = _shard_keys(outputs, shards) if search else {}
     result.rendered = len(outputs)
 
 
-def _incremental_build(outputs: list["Output"], changed: list["Output"], output: Path, cache: BuildCache, jobs: int,
-                       search: bool, result: BuildResult, clock: "_Stopwatch", progress: Progress) -> None:
+def _incremental_build(outputs: list["Output"], changed: list["Output"], shards: dict[str, tuple[str, ...]],
+                       output: Path, cache: BuildCache, jobs: int, search: bool, result: BuildResult,
+                       clock: "_Stopwatch", progress: Progress) -> None:
     result.incremental = True
     keep = {item.path for item in outputs}
     removed = sorted(path for path in cache.manifest if path not in keep)
@@ -212,32 +225,23 @@ def _incremental_build(outputs: list["Output"], changed: list["Output"], output:
         if staging is not None:
             staging.discard()
     result.rendered, result.removed = len(changed), len(removed)
-    search_key = _search_key(outputs) if search else ""
-    if search and (search_key != cache.search_key or not (output / "pagefind").is_dir()):
-        progress("search", 0, 1)
-        _reindex(output)
-        clock.lap("search")
-        result.search_indexed = True
-    elif not search and (output / "pagefind").is_dir():
-        shutil.rmtree(output / "pagefind")
+    root = output / SHARD_ROOT
+    if search:
+        keys = _shard_keys(outputs, shards)
+        stale = [name for name in shards if cache.search_keys.get(name) != keys[name] or not (root / name).is_dir()]
+        cache.search_keys = {}  # until the shards are rebuilt, trust none of them
+        cache.save()
+        if stale:
+            _index_shards(output, stale, shards, progress)  # each shard is swapped in when it is complete
+            clock.lap("search")
+            result.search_indexed = True
+        for gone in sorted(set(p.name for p in root.iterdir()) - set(shards)) if root.is_dir() else []:
+            shutil.rmtree(root / gone)
+        cache.search_keys = keys
+    elif root.is_dir():
+        shutil.rmtree(root)
+        cache.search_keys = {}
     cache.manifest = {item.path: item.key for item in outputs}
-    cache.search_key = search_key
-
-
-def _reindex(output: Path) -> None:
-    """Rebuild the search index next to the live one, then swap it in."""
-    fresh = output / ".pagefind-new"
-    shutil.rmtree(fresh, ignore_errors=True)
-    build_search_index(output, bundle=fresh)
-    old = output / "pagefind"
-    if old.exists():
-        gone = output / ".pagefind-old"
-        shutil.rmtree(gone, ignore_errors=True)
-        os.replace(old, gone)
-        os.replace(fresh, old)
-        shutil.rmtree(gone, ignore_errors=True)
-    else:
-        os.replace(fresh, old)
 
 
 def _remove(output: Path, path: str) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 from . import __version__
 
-FORMAT = 4
+FORMAT = 5
 RACY_NS = 2_000_000_000
 
 
@@ -29,7 +29,7 @@ class BuildCache:
     papers: dict[str, Any] = field(default_factory=dict)  # see content.load_papers
     digests: dict[str, Any] = field(default_factory=dict)  # see content.load_digests
     manifest: dict[str, str] = field(default_factory=dict)  # output path -> key
-    search_key: str = ""
+    search_keys: dict[str, str] = field(default_factory=dict)  # search shard -> key of its pages
     path: Path | None = None
     _saved: tuple = ((), ())
 
@@ -50,7 +50,7 @@ class BuildCache:
 
     def _fingerprints(self) -> tuple[tuple, tuple]:
         return ((tuple((k, v[:2]) for k, v in self.papers.items()),),
-                (tuple((k, v[0]) for k, v in self.digests.items()), tuple(self.manifest.items()), self.search_key))
+                (tuple((k, v[0]) for k, v in self.digests.items()), tuple(self.manifest.items()), tuple(self.search_keys.items())))
 
     @classmethod
     def load(cls, content: Path, output: Path) -> "BuildCache":
@@ -61,7 +61,7 @@ class BuildCache:
             return cache
         cache.papers, cache.digests = papers["papers"], main["digests"]
         if not cache._applying_path.exists():  # a build that stopped while applying: trust no manifest
-            cache.manifest, cache.search_key = main["manifest"], main["search_key"]
+            cache.manifest, cache.search_keys = main["manifest"], main["search_keys"]
         cache._saved = cache._fingerprints()
         return cache
 
@@ -86,13 +86,13 @@ class BuildCache:
             _write_pickle(self._papers_path, {"format": FORMAT, "version": __version__, "papers": self.papers})
         if main_fp != self._saved[1] or not self.path.exists():
             _write_pickle(self.path, {"format": FORMAT, "version": __version__, "digests": self.digests,
-                                      "manifest": self.manifest, "search_key": self.search_key})
+                                      "manifest": self.manifest, "search_keys": self.search_keys})
         self._applying_path.unlink(missing_ok=True)
         self._saved = (papers_fp, main_fp)
 
     def forget_output(self) -> None:
         self.manifest = {}
-        self.search_key = ""
+        self.search_keys = {}
 
 
 def _read_pickle(path: Path) -> dict[str, Any] | None:

@@ -56,6 +56,7 @@ class Catalog:
     tags: tuple[Tag, ...]  # by name
     months: tuple[Month, ...]  # newest first
     papers: tuple[Paper, ...]  # papers that appear in at least one digest, by id
+    search_shards: dict[str, tuple[str, ...]]  # search index shard -> paper ids, newest shard first
 
     def neighbours(self, digest: Digest) -> tuple[Digest | None, Digest | None]:
         """(newer, older) digest, for previous/next links."""
@@ -66,6 +67,13 @@ class Catalog:
 
 def _appearance_order(a: Appearance) -> tuple:
     return (-a.digest.date.toordinal(), not a.entry.pick, a.entry.position)
+
+
+def search_shard(day: date) -> str:
+    """The search index a paper goes into: the quarter of its first digest. Old
+    quarters rarely change, so an edit re-indexes one small shard, and no
+    single Pagefind run has to hold the whole archive in memory."""
+    return f"{day.year:04d}-q{(day.month - 1) // 3 + 1}"
 
 
 def build_catalog(site: Site) -> Catalog:
@@ -79,8 +87,12 @@ def build_catalog(site: Site) -> Catalog:
     months: dict[tuple[int, int], list[Digest]] = {}
     for digest in site.digests:
         months.setdefault((digest.date.year, digest.date.month), []).append(digest)
+    shards: dict[str, list[str]] = {}
+    for pid, items in by_paper.items():
+        shards.setdefault(search_shard(items[-1].digest.date), []).append(pid)  # items[-1]: the oldest
     return Catalog(
         site=site,
+        search_shards={name: tuple(sorted(ids)) for name, ids in sorted(shards.items(), reverse=True)},
         appearances=tuple(appearances),
         by_paper={pid: tuple(items) for pid, items in sorted(by_paper.items())},
         tags=tuple(Tag(name, tuple(items)) for name, items in sorted(by_tag.items())),

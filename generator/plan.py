@@ -89,7 +89,7 @@ class Planner:
         add("archive", urls.ARCHIVE, [self._summary(d) for d in digests], r.archive)
         for page in c.site.pages:
             add("page", urls.page(page.slug), page, lambda page=page: r.page(page))
-        add("search", urls.SEARCH, "", r.search)
+        add("search", urls.SEARCH, list(c.search_shards), r.search)
         add("404", urls.NOT_FOUND, "", r.not_found)
         return out
 

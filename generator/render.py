@@ -181,7 +181,8 @@ class Renderer:
 
     def search(self) -> tuple[str, str]:
         return self._render("search.html", urls.SEARCH, title="Search",
-                            description="Search titles, abstracts, notes and tags.")
+                            description="Search titles, abstracts, notes and tags.",
+                            bundles=list(self.catalog.search_shards))
 
     def not_found(self) -> tuple[str, str]:
         return self._render("404.html", urls.NOT_FOUND, title="Page not found", absolute_links=True)

@@ -3,9 +3,17 @@
   "use strict";
   var element = document.getElementById("search");
   if (!element || typeof window.PagefindUI !== "function") { return; }
+  // one Pagefind bundle per shard of the archive, searched together
+  // the paths are relative to this page; Pagefind resolves relative paths against its own
+  // script instead, so make them absolute
+  var bundles = (element.getAttribute("data-bundles") || "").split(" ").filter(Boolean).map(function (path) {
+    return new URL(path, document.baseURI).pathname;
+  });
+  if (!bundles.length) { return; }
   new window.PagefindUI({
     element: "#search",
-    bundlePath: element.getAttribute("data-bundle"),
+    bundlePath: bundles[0],
+    mergeIndex: bundles.slice(1).map(function (path) { return { bundlePath: path }; }),
     showSubResults: false,
     showImages: false,
     resetStyles: false
