@@ -12,6 +12,7 @@ what a full build would write.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import shutil
@@ -23,7 +24,7 @@ from typing import Callable
 from typing import TYPE_CHECKING
 
 from .cache import (RACY_NS, BuildCache, forget_up_to_date, inputs_stamp, outputs_stamp, read_up_to_date,
-                    write_up_to_date)
+                    scan_output, write_up_to_date)
 from .diagnostics import Diagnostic
 from .output import StagingDir, check_output_target
 from .parallel import default_jobs, run_map
@@ -57,11 +58,25 @@ def _quiet(stage: str, done: int, total: int) -> None:
     pass
 
 
-def build(content: Path, output: Path, *, theme: str | None = None, base_url: str | None = None,
-          search: bool = True, jobs: int | None = None, incremental: bool = True,
-          progress: Progress = _quiet) -> BuildResult:
+def build(content: Path, output: Path, **options) -> BuildResult:  # type: ignore[no-untyped-def]
     """Build the site from `content` into `output`; raise DigestError and leave
-    `output` as it was on any problem in the content."""
+    `output` as it was on any problem in the content.
+
+    The cyclic garbage collector is paused meanwhile: a build holds millions of
+    long-lived, acyclic objects that each collection would walk again (at 100k
+    papers this took 40% of a rebuild)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(content, output, **options)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _build(content: Path, output: Path, *, theme: str | None = None, base_url: str | None = None,
+           search: bool = True, jobs: int | None = None, incremental: bool = True,
+           progress: Progress = _quiet) -> BuildResult:
     started = time.perf_counter()
     result = BuildResult()
     clock = _Stopwatch(result.timings)
@@ -71,7 +86,8 @@ def build(content: Path, output: Path, *, theme: str | None = None, base_url: st
     options = (theme, base_url, search, str(output.resolve()))
     stamp, newest = inputs_stamp(content, find_themes_dir(content), options) if content.is_dir() else ("", 0)
     previous = read_up_to_date(content, output) if incremental else None
-    if previous and previous.get("inputs") == stamp and previous.get("outputs") == outputs_stamp(output):
+    existing = scan_output(output) if incremental and output.is_dir() else set()
+    if previous and previous.get("inputs") == stamp and previous.get("outputs") == outputs_stamp(existing):
         cached: BuildResult = previous["result"]
         clock.lap("check")
         return replace(cached, rendered=0, removed=0, incremental=True, search_indexed=False,
@@ -117,29 +133,31 @@ def build(content: Path, output: Path, *, theme: str | None = None, base_url: st
     result.papers, result.digests = len(catalog.papers), len(site.digests)
     clock.lap("plan")
 
-    changed = _changed(outputs, cache, output) if incremental else None
+    changed = _changed(outputs, cache, output, existing) if incremental else None
     shards = catalog.search_shards
     if changed is not None and len(changed) <= FULL_REBUILD_SHARE * len(outputs):
+        before = set(cache.manifest)
         _incremental_build(outputs, changed, shards, output, cache, jobs, search, result, clock, progress)
+        removed = before - set(cache.manifest)
+        # what is in output/ now, without walking it again: the search bundles are re-scanned
+        existing = {p for p in existing if p not in removed and not p.startswith("pagefind/")}
+        existing |= {item.path for item in changed}
+        existing |= {"pagefind/" + name for name in scan_output(output / "pagefind")}
     else:
         _full_build(outputs, shards, output, cache, jobs, search, result, clock, progress)
+        existing = scan_output(output)
     result.files = len(outputs)
     cache.save()
     result.seconds = time.perf_counter() - started
     if stamp and newest < time.time_ns() - RACY_NS:  # an input edited just now may change again unseen
-        write_up_to_date(content, output, {"inputs": stamp, "outputs": outputs_stamp(output), "result": result})
+        write_up_to_date(content, output, {"inputs": stamp, "outputs": outputs_stamp(existing), "result": result})
     return result
 
 
-def _changed(outputs: list["Output"], cache: BuildCache, output: Path) -> list["Output"] | None:
+def _changed(outputs: list["Output"], cache: BuildCache, output: Path, existing: set[str]) -> list["Output"] | None:
     """The outputs to render, or None when the output folder cannot be trusted."""
     if not cache.manifest or not output.is_dir():
         return None
-    existing: set[str] = set()
-    for folder, _dirs, files in os.walk(output):  # names only: no stat per file
-        rel = os.path.relpath(folder, output)
-        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
-        existing.update(prefix + f for f in files)
     manifest = cache.manifest
     return [item for item in outputs if manifest.get(item.path) != item.key or item.path not in existing]
 

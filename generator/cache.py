@@ -114,17 +114,18 @@ def _write_pickle(path: Path, data: dict[str, Any]) -> None:
     os.replace(tmp, path)
 
 
-def _walk_stamps(root: Path, h: "hashlib._Hash", newest: list[int]) -> None:
-    for folder, dirs, files in os.walk(root):
-        dirs.sort()
-        for name in sorted(files):
-            path = os.path.join(folder, name)
-            try:
-                st = os.stat(path)
-            except OSError:
-                continue
-            newest[0] = max(newest[0], st.st_mtime_ns)
-            h.update(f"{os.path.relpath(path, root)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+def _scan(root: str, prefix: str, out: list) -> None:
+    """Every file under `root` as (relative name, DirEntry), in no particular order;
+    scandir, no per-file path math."""
+    try:
+        entries = os.scandir(root)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            _scan(entry.path, prefix + entry.name + "/", out)
+        else:
+            out.append((prefix + entry.name, entry))
 
 
 def inputs_stamp(content: Path, themes: Path, options: tuple) -> tuple[str, int]:
@@ -132,21 +133,32 @@ def inputs_stamp(content: Path, themes: Path, options: tuple) -> tuple[str, int]
     modification time seen (a stamp that recent cannot be trusted yet)."""
     h = hashlib.blake2b(digest_size=16)
     h.update(repr((__version__, FORMAT, options)).encode())
-    newest = [0]
+    newest = 0
     for root in (content, themes):
         h.update(f"[{root.resolve()}]\n".encode())
-        _walk_stamps(root, h, newest)
-    return h.hexdigest(), newest[0]
+        files: list = []
+        _scan(str(root), "", files)
+        files.sort(key=lambda item: item[0])
+        for name, entry in files:
+            try:
+                st = entry.stat()
+            except OSError:
+                continue
+            newest = max(newest, st.st_mtime_ns)
+            h.update(f"{name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest(), newest
 
 
-def outputs_stamp(output: Path) -> str:
+def scan_output(output: Path) -> set[str]:
+    """The relative names of all files in the output folder (no stat per file)."""
+    files: list = []
+    _scan(str(output), "", files)
+    return {name for name, _ in files}
+
+
+def outputs_stamp(names: set[str]) -> str:
     """A hash of the names of the files in the output folder."""
-    names = []
-    for folder, _dirs, files in os.walk(output):
-        rel = os.path.relpath(folder, output)
-        names.extend(f if rel == "." else f"{rel}/{f}" for f in files)
-    names.sort()
-    return hashlib.blake2b("\n".join(names).encode(), digest_size=16).hexdigest()
+    return hashlib.blake2b("\n".join(sorted(names)).encode(), digest_size=16).hexdigest()
 
 
 def read_up_to_date(content: Path, output: Path) -> dict[str, Any] | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from .model import Digest, DigestEntry, Paper, Site
 
@@ -58,10 +59,14 @@ class Catalog:
     papers: tuple[Paper, ...]  # papers that appear in at least one digest, by id
     search_shards: dict[str, tuple[str, ...]]  # search index shard -> paper ids, newest shard first
 
+    @cached_property
+    def _digest_index(self) -> dict[date, int]:
+        return {d.date: i for i, d in enumerate(self.site.digests)}
+
     def neighbours(self, digest: Digest) -> tuple[Digest | None, Digest | None]:
         """(newer, older) digest, for previous/next links."""
         digests = self.site.digests
-        i = digests.index(digest)
+        i = self._digest_index[digest.date]
         return (digests[i - 1] if i > 0 else None, digests[i + 1] if i + 1 < len(digests) else None)
 
 
