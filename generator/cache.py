@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import marshal
 import pickle
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -17,8 +19,9 @@ from typing import Any
 
 from . import __version__
 
-FORMAT = 5
+FORMAT = 6
 RACY_NS = 2_000_000_000
+MARSHAL_HEADER = f"digest-cache {FORMAT} {__version__} {sys.version_info[:2]}\n".encode()
 
 
 @dataclass
@@ -41,7 +44,7 @@ class BuildCache:
     @property
     def _papers_path(self) -> Path:
         assert self.path is not None
-        return self.path.with_suffix(".papers.pickle")
+        return self.path.with_suffix(".papers.marshal")
 
     @property
     def _applying_path(self) -> Path:
@@ -56,10 +59,12 @@ class BuildCache:
     def load(cls, content: Path, output: Path) -> "BuildCache":
         path = cls.location(content, output)
         cache = cls(path=path)
-        main, papers = _read_pickle(path), _read_pickle(cache._papers_path)
+        main, papers = _read_pickle(path), _read_marshal(cache._papers_path)
         if main is None or papers is None:
             return cache
-        cache.papers, cache.digests = papers["papers"], main["digests"]
+        from .model import Paper
+        cache.papers = {name: (tuple(stamp), digest, Paper.from_tuple(t)) for name, stamp, digest, t in papers}
+        cache.digests = main["digests"]
         if not cache._applying_path.exists():  # a build that stopped while applying: trust no manifest
             cache.manifest, cache.search_keys = main["manifest"], main["search_keys"]
         cache._saved = cache._fingerprints()
@@ -83,7 +88,8 @@ class BuildCache:
                     table[name] = ((size, -1), *rest)
         papers_fp, main_fp = self._fingerprints()
         if papers_fp != self._saved[0] or not self._papers_path.exists():
-            _write_pickle(self._papers_path, {"format": FORMAT, "version": __version__, "papers": self.papers})
+            rows = [(name, stamp, digest, paper.to_tuple()) for name, (stamp, digest, paper) in self.papers.items()]
+            _write_bytes(self._papers_path, MARSHAL_HEADER + marshal.dumps(rows))
         if main_fp != self._saved[1] or not self.path.exists():
             _write_pickle(self.path, {"format": FORMAT, "version": __version__, "digests": self.digests,
                                       "manifest": self.manifest, "search_keys": self.search_keys})
@@ -107,11 +113,27 @@ def _read_pickle(path: Path) -> dict[str, Any] | None:
 
 
 def _write_pickle(path: Path, data: dict[str, Any]) -> None:
+    _write_bytes(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-")
     with os.fdopen(fd, "wb") as handle:
-        pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        handle.write(data)
     os.replace(tmp, path)
+
+
+def _read_marshal(path: Path) -> list | None:
+    """Records as plain tuples; marshal's format is tied to the Python version, so it is in the header."""
+    try:
+        data = path.read_bytes()
+        if not data.startswith(MARSHAL_HEADER):
+            return None
+        rows = marshal.loads(data[len(MARSHAL_HEADER):])
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    return rows if isinstance(rows, list) else None
 
 
 def _scan(root: str, prefix: str, out: list) -> None:

@@ -47,6 +47,21 @@ class Paper:
     links: Links = field(default_factory=Links)
     source: str = ""
 
+    def to_tuple(self) -> tuple:
+        """Plain values only, for the build cache (marshal is far faster than pickle)."""
+        org = (self.organization.name, self.organization.fullname) if self.organization else None
+        links = self.links
+        return (self.id, self.title, self.abstract, self.authors, self.author_count, org,
+                self.published.toordinal() if self.published else None, self.upvotes, self.arxiv, self.category,
+                (links.pdf, links.code, links.project, links.hf, links.arxiv), self.source)
+
+    @classmethod
+    def from_tuple(cls, t: tuple) -> "Paper":
+        org, published, links = t[5], t[6], t[10]
+        return cls(t[0], t[1], t[2], tuple(t[3]), t[4], Organization(*org) if org else None,
+                   date.fromordinal(published) if published is not None else None, t[7], t[8], t[9],
+                   Links(*links), t[11])
+
     @property
     def byline(self) -> str:
         """Who wrote it, in the best form known: names, a count, or an organization."""
