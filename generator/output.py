@@ -41,13 +41,6 @@ class StagingDir:
         output.parent.mkdir(parents=True, exist_ok=True)
         self.path = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
 
-    def write(self, rel: str, data: bytes | str) -> None:
-        target = self.path / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(data, str):
-            data = data.encode("utf-8")
-        target.write_bytes(data)
-
     def commit(self) -> None:
         os.chmod(self.path, 0o755)
         old = None

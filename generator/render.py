@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable, Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import jinja2
@@ -186,19 +186,3 @@ class Renderer:
 
     def not_found(self) -> tuple[str, str]:
         return self._render("404.html", urls.NOT_FOUND, title="Page not found", absolute_links=True)
-
-    def all_pages(self) -> Iterator[tuple[str, Callable[[], tuple[str, str]]]]:
-        """(kind, render function) for every page, in a fixed order."""
-        yield "home", self.home
-        for d in self.catalog.site.digests:
-            yield "digest", lambda d=d: self.digest(d)
-        for p in self.catalog.papers:
-            yield "paper", lambda p=p: self.paper(p)
-        yield "tags", self.tags_index
-        for t in self.catalog.tags:
-            yield "tag", lambda t=t: self.tag(t)
-        yield "archive", self.archive
-        for page in self.catalog.site.pages:
-            yield "page", lambda page=page: self.page(page)
-        yield "search", self.search
-        yield "404", self.not_found

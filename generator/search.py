@@ -40,7 +40,7 @@ def index_shard(site_dir: Path, pages: list[str], bundle: Path) -> None:
 def _run_pagefind(site_dir: Path, bundle: Path) -> None:
     """Index the pages under `site_dir` into `bundle`."""
     try:
-        import pagefind_bin  # noqa: F401
+        import pagefind_bin  # noqa: F401 (only checks that the binary is installed)
     except ImportError:
         raise DigestError.single("pagefind", "the search indexer is not installed",
                                  "pip install 'pagefind[bin]'") from None

@@ -1,8 +1,12 @@
 """Shared helpers: small content folders built in tmp_path, and CLI runners."""
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import shutil
+import threading
+from contextlib import contextmanager
 import subprocess
 import sys
 import textwrap
@@ -113,3 +117,21 @@ def seeds(tmp_path: Path) -> Path:
     target = tmp_path / "seeds"
     shutil.copytree(DATA / "seeds", target)
     return target
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def serve_directory(root: Path):
+    """Serve `root` on 127.0.0.1 on a free port; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()

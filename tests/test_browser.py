@@ -1,18 +1,14 @@
 """A real browser (Playwright driving Debian's Chromium) on the built site, served on 127.0.0.1."""
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
-import threading
-from pathlib import Path
 
 import pytest
 
 from generator.build import build
 
 from . import tools
-from .conftest import REPO
+from .conftest import REPO, serve_directory
 
 PAGES = {
     "home": "",
@@ -24,24 +20,14 @@ PAGES = {
 }
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("browser")
     shutil.copytree(REPO / "content", root / "content")
     shutil.copytree(REPO / "themes", root / "themes")
     build(root / "content", root / "output")
-    handler = functools.partial(_QuietHandler, directory=str(root / "output"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with serve_directory(root / "output") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

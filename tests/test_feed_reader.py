@@ -1,12 +1,9 @@
 """The feeds in a real reader: newsboat fetches them from 127.0.0.1 non-interactively."""
 from __future__ import annotations
 
-import functools
-import http.server
 import shutil
 import sqlite3
 import subprocess
-import threading
 from pathlib import Path
 
 import feedparser
@@ -14,7 +11,7 @@ import feedparser
 from generator.build import build
 
 from . import tools
-from .conftest import REPO
+from .conftest import REPO, serve_directory
 
 
 def test_newsboat_reads_every_feed(tmp_path: Path) -> None:
@@ -23,18 +20,13 @@ def test_newsboat_reads_every_feed(tmp_path: Path) -> None:
     shutil.copytree(REPO / "themes", tmp_path / "themes")
     output = tmp_path / "output"
     build(tmp_path / "content", output, search=False)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output))
-    handler.func.log_message = lambda *a: None  # type: ignore[attr-defined]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
     feeds = ["feed.xml", "atom.xml", "papers/feed.xml", "tags/attention/feed.xml"]
     by_feed: dict[str, list[str]] = {}
     unread: dict[str, int] = {}
     home = tmp_path / "home"
     home.mkdir()
     (tmp_path / "config").write_text("download-timeout 10\nreload-threads 1\n", encoding="utf-8")
-    try:
+    with serve_directory(output) as base:
         # one cache per feed: RSS and Atom carry the same items (same ids), which a reader rightly merges
         for i, rel in enumerate(feeds):
             (tmp_path / f"urls{i}").write_text(base + rel + "\n", encoding="utf-8")
@@ -46,9 +38,6 @@ def test_newsboat_reads_every_feed(tmp_path: Path) -> None:
             unread[rel] = int(result.stdout.split()[0])
             with sqlite3.connect(tmp_path / f"cache{i}.db") as db:
                 by_feed[rel] = [title for (title,) in db.execute("SELECT title FROM rss_item")]
-    finally:
-        server.shutdown()
-        server.server_close()
     for rel in feeds:
         expected = [e.title for e in feedparser.parse((output / rel).read_bytes()).entries]
         assert sorted(by_feed[rel]) == sorted(expected), rel

@@ -165,7 +165,7 @@ def test_up_to_date_check_skips_work_and_notices_every_kind_of_change(tmp_path: 
     os.utime(note, (1_700_000_100, 1_700_000_100))
     after = build(root / "content", root / "inc", search=False)
     assert "plan" in after.timings and after.rendered > 0
-    full = build(root / "content", root / "full", search=False, incremental=False)
+    build(root / "content", root / "full", search=False, incremental=False)
     assert tree(root / "inc") == tree(root / "full")
     # a deleted output file is noticed and restored
     (root / "inc" / "about" / "index.html").unlink()

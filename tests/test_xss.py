@@ -4,18 +4,15 @@ payload may run."""
 from __future__ import annotations
 
 import functools
-import http.server
 import shutil
-import threading
 from pathlib import Path
 
-import pytest
 import yaml
 
 from generator.build import build
 
 from . import tools
-from .conftest import REPO
+from .conftest import REPO, serve_directory
 
 PAYLOADS = [
     "<script>window.__xss=1;alert(1)</script>",
@@ -69,15 +66,10 @@ def test_no_payload_runs_in_a_real_browser(tmp_path: Path) -> None:
     build(content, tmp_path / "output")
     pages = sorted(p.relative_to(tmp_path / "output").as_posix() for p in (tmp_path / "output").rglob("*.html"))
     assert len(pages) >= 9
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path / "output"))
-    handler.func.log_message = lambda *a: None  # type: ignore[attr-defined]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
     from playwright.sync_api import sync_playwright
     dialogs: list[str] = []
     fired: list[str] = []
-    try:
+    with serve_directory(tmp_path / "output") as base:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=executable, args=tools.CHROMIUM_ARGS)
             page = browser.new_page()
@@ -94,9 +86,6 @@ def test_no_payload_runs_in_a_real_browser(tmp_path: Path) -> None:
                 if page.evaluate("window.__xss !== undefined"):
                     fired.append(rel)
             browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
     assert dialogs == [] and fired == []
     paper = (tmp_path / "output" / "papers" / "xss-paper" / "index.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;window.__xss=1" in paper  # shown as text, not dropped: the abstract is kept verbatim
