@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator import ids, yamlio  # noqa: E402
+from generator.content import ids, yamlio  # noqa: E402
 from generator.importers.store import SCHEMA_MODELINE, ordered, record_path  # noqa: E402
 
 WORDS = ("attention model learning neural network training data language vision graph diffusion reasoning "

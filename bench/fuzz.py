@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from generator import yamlio  # noqa: E402
+from generator.content import yamlio  # noqa: E402
 from generator.diagnostics import DigestError  # noqa: E402
 from generator.importers import arxiv, hf_api, hf_page  # noqa: E402
 

@@ -71,7 +71,7 @@ def main() -> None:
               help="github prints GitHub Actions annotations.")
 def check(content: Path, fmt: str) -> None:
     """Validate the content folder; write nothing."""
-    from .content import load_site
+    from .content.loader import load_site
     try:
         site, warnings = load_site(content)
     except DigestError as exc:
@@ -130,7 +130,7 @@ def import_(fmt: str, sources: tuple[str, ...], content: Path, day: str | None, 
               help="Write all schemas as KIND.schema.json into this folder instead of printing.")
 def schema(kind: str | None, write_dir: Path | None) -> None:
     """Print the JSON Schema of a content file kind (for editors and CI)."""
-    from .schema import render_json_schemas
+    from .content.schema import render_json_schemas
     schemas = render_json_schemas()
     if write_dir is not None:
         write_dir.mkdir(parents=True, exist_ok=True)
@@ -222,7 +222,7 @@ def serve(content: Path, output: Path, port: int, theme: str | None) -> None:
 @click.option("--curator", metavar="ID", help="Curator of the digest (default: the first one).")
 def new(day: str | None, content: Path, curator: str | None) -> None:
     """Create content/digests/DATE.yaml from a template (today in the site's time zone by default)."""
-    from .content import display_path
+    from .content.files import display_path
     from .importers.store import _default_curator, new_digest_text, write_atomic
     chosen = _parse_day(day) or site_today(content)
     path = content / "digests" / f"{chosen.isoformat()}.yaml"

@@ -71,6 +71,9 @@ class DigestError(Exception):
         self.diagnostics = sorted(diagnostics, key=_sort_key)
         super().__init__("\n".join(d.format_text() for d in self.diagnostics))
 
+    def __reduce__(self) -> tuple:  # so an error raised in a worker process arrives whole
+        return (DigestError, (self.diagnostics,))
+
     @classmethod
     def single(cls, path: str | Path, message: str, hint: str = "", line: int = 0, col: int = 0) -> "DigestError":
         return cls([Diagnostic(str(path), line, col, message, hint)])

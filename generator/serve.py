@@ -150,8 +150,8 @@ class DevServer:
         return result
 
     def watched(self) -> list[Path]:
-        from .themes import find_themes_dir
-        return [p for p in (self.content, find_themes_dir(self.content)) if p.is_dir()]
+        from .site.themes import theme_dirs
+        return [p for p in (self.content, *theme_dirs(self.content)) if p.is_dir()]
 
     def run(self) -> None:
         from watchfiles import watch

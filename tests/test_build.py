@@ -200,7 +200,7 @@ def test_output_that_would_destroy_sources_is_refused(tmp_path: Path) -> None:
     (tmp_path / "site" / "pyproject.toml").write_text("", encoding="utf-8")
     with pytest.raises(DigestError) as info:
         build(content, tmp_path / "site", search=False)
-    assert "looks like a project folder" in info.value.diagnostics[0].message
+    assert "was not made by digest" in info.value.diagnostics[0].message
     with pytest.raises(DigestError):
         build(content, content / "out", search=False)
     assert (content / "site.yaml").is_file()

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.content import load_site
+from generator.content.loader import load_site
 from generator.diagnostics import DigestError
 
 from .conftest import minimal_site

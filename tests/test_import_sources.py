@@ -24,18 +24,18 @@ def test_hf_api_fixture_records() -> None:
     first = candidates[0]
     assert first.title == "Breaking the Memory Barrier: Near Infinite Batch Size Scaling for Contrastive Loss"
     assert first.arxiv == "2410.17243"
-    assert first.authors[:2] == ["Zesen Cheng", "Hang Zhang"] and len(first.authors) == 9
-    assert first.upvotes == 64
-    assert first.published == "2024-10-22"  # paper.publishedAt: the arXiv date
+    assert first.record.get("authors")[:2] == ["Zesen Cheng", "Hang Zhang"] and len(first.record.get("authors")) == 9
+    assert first.record.get("upvotes") == 64
+    assert first.record.get("published") == "2024-10-22"  # paper.publishedAt: the arXiv date
     assert first.digest_date.isoformat() == "2024-10-25"  # top-level publishedAt: the submission day
     assert "\n" not in first.abstract and first.abstract.startswith("Contrastive loss is a powerful approach")
-    assert first.links["pdf"] == "https://arxiv.org/pdf/2410.17243"
-    assert first.links["hf"] == "https://huggingface.co/papers/2410.17243"
+    assert first.record.get("links")["pdf"] == "https://arxiv.org/pdf/2410.17243"
+    assert first.record.get("links")["hf"] == "https://huggingface.co/papers/2410.17243"
     raw = json.loads(FIXTURE.read_text(encoding="utf-8"))
     for item, candidate in zip(raw, candidates):
-        assert candidate.upvotes == item["paper"]["upvotes"]
+        assert candidate.record.get("upvotes") == item["paper"]["upvotes"]
         assert candidate.arxiv == item["paper"]["id"]
-        assert candidate.authors == [a["name"] for a in item["paper"]["authors"]]
+        assert candidate.record.get("authors") == [a["name"] for a in item["paper"]["authors"]]
     assert len({c.arxiv for c in candidates}) == 29
 
 
@@ -45,10 +45,10 @@ def test_hf_api_optional_fields() -> None:
     item["paper"]["projectPage"] = "javascript:alert(1)"
     item["organization"] = {"name": "DAMO-NLP-SG", "fullname": "DAMO Academy"}
     (candidate,), warnings = hf_api.parse(json.dumps([item]), "one.json")
-    assert candidate.links["code"] == "https://github.com/DAMO-NLP-SG/Inf-CLIP"
-    assert "project" not in candidate.links
+    assert candidate.record.get("links")["code"] == "https://github.com/DAMO-NLP-SG/Inf-CLIP"
+    assert "project" not in candidate.record.get("links")
     assert [w.message for w in warnings] == ["item 0: projectPage 'javascript:alert(1)' is not an http(s) URL; dropped"]
-    assert candidate.organization == {"name": "DAMO-NLP-SG", "fullname": "DAMO Academy"}
+    assert candidate.record.get("organization") == {"name": "DAMO-NLP-SG", "fullname": "DAMO Academy"}
 
 
 @pytest.mark.parametrize("body,message", [
@@ -70,10 +70,10 @@ def test_arxiv_atom() -> None:
     assert first.arxiv == "2410.17243"  # version dropped
     assert first.title == "Breaking the Memory Barrier: Near Infinite Batch Size Scaling for Contrastive Loss"
     assert first.abstract.endswith("(p < 0.01 & more).")
-    assert first.authors == ["Zesen Cheng", "Hang Zhang"]
-    assert (first.published, first.category) == ("2024-10-22", "cs.CV")
-    assert first.links["pdf"] == "https://arxiv.org/pdf/2410.17243v2"
-    assert old.arxiv == "hep-th/9901001" and old.category == "hep-th"
+    assert first.record.get("authors") == ["Zesen Cheng", "Hang Zhang"]
+    assert (first.record.get("published"), first.record.get("category")) == ("2024-10-22", "cs.CV")
+    assert first.record.get("links")["pdf"] == "https://arxiv.org/pdf/2410.17243v2"
+    assert old.arxiv == "hep-th/9901001" and old.record.get("category") == "hep-th"
 
 
 @contextmanager

@@ -87,6 +87,17 @@ def edit(kind: str, root: Path, rng: random.Random) -> None:
         partial = root / "themes" / "default" / "templates" / "partials" / "paper_meta.html"
         partial.write_text(partial.read_text(encoding="utf-8") + f"\n<!-- {rng.randint(0, 999)} -->\n",
                            encoding="utf-8")
+    elif kind == "site-template":  # a site override that reads the whole-site `catalog` global
+        override = content / "templates" / "base.html"
+        if override.exists():
+            override.unlink()
+        else:
+            override.parent.mkdir(exist_ok=True)
+            override.write_text('{% extends "default/base.html" %}\n{% block footer %}<p>{{ catalog.site.digests|length }}'
+                                ' digests so far</p>{% endblock %}\n', encoding="utf-8")
+    elif kind == "theme-css":
+        css = root / "themes" / "default" / "static" / "css" / "site.css"
+        css.write_text(css.read_text(encoding="utf-8") + f"\n/* {rng.randint(0, 999)} */\n", encoding="utf-8")
     elif kind == "site":
         def change(d):
             d["title"] = f"Golden {rng.randint(0, 999)}"
@@ -95,7 +106,7 @@ def edit(kind: str, root: Path, rng: random.Random) -> None:
 
 
 KINDS = ["note", "retag", "pick", "reorder", "add-digest", "delete-digest", "record", "override", "page",
-         "template", "site"]
+         "template", "site-template", "theme-css", "site"]
 
 
 def _fresh_site(root: Path) -> Path:
@@ -131,6 +142,18 @@ def test_random_edit_sequences(tmp_path_factory: pytest.TempPathFactory, kinds: 
     for step, kind in enumerate(kinds):
         edit(kind, root, rng)
         _check_step(root, step, search=False)
+
+
+def test_a_site_template_that_reads_the_catalog_stays_correct(tmp_path: Path) -> None:
+    """The case that once gave 195 stale files: a footer showing a whole-site count, then a new digest."""
+    root = _fresh_site(tmp_path)
+    edit("site-template", root, random.Random(0))
+    build(root / "content", root / "inc", search=False, jobs=1)
+    edit("add-digest", root, random.Random(3))
+    after = build(root / "content", root / "inc", search=False, jobs=1)
+    build(root / "content", root / "full", search=False, incremental=False, jobs=1)
+    assert after.incremental and tree(root / "inc") == tree(root / "full")
+    assert "3 digests so far" in (root / "inc" / "about" / "index.html").read_text(encoding="utf-8")
 
 
 def test_noop_rebuild_renders_nothing_and_one_note_renders_little(tmp_path: Path) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator import yamlio
-from generator.schema import render_json_schemas
+from generator.content import yamlio
+from generator.content.schema import render_json_schemas
 
 from .conftest import REPO
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,10 +18,16 @@ from .conftest import REPO, minimal_site
 DIGEST = "digests/2024-10-25.yaml"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _start(tmp_path: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
+    """`digest serve --port 0` as a real process; returns it and the URL it announced."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
+    log = log_path.open("w")
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--port", "0"], cwd=tmp_path,
+                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    log.close()
+    found = _wait_for(lambda: re.search(r" at (http://127\.0\.0\.1:\d+/)", log_path.read_text()), 60)
+    assert found, log_path.read_text()
+    return proc, found.group(1)
 
 
 def _get(url: str) -> tuple[int, str]:
@@ -57,12 +63,7 @@ def _wait_for(check, seconds: float = 20.0):
 def test_serve_rebuilds_reloads_and_survives_broken_edits(tmp_path: Path) -> None:
     content = minimal_site(tmp_path / "content")
     shutil.copytree(REPO / "themes", tmp_path / "themes")
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
-    log = (tmp_path / "serve.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--port", str(port)], cwd=tmp_path,
-                            env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}/"
+    proc, base = _start(tmp_path, tmp_path / "serve.log")
     page = base + "digests/2024-10-25/"
     try:
         assert _wait_for(lambda: _get(page)[0] == 200), (tmp_path / "serve.log").read_text()
@@ -78,7 +79,7 @@ def test_serve_rebuilds_reloads_and_survives_broken_edits(tmp_path: Path) -> Non
         started = time.monotonic()
         assert _wait_for(lambda: "An edited day" in _get(page)[1]), (tmp_path / "serve.log").read_text()
         rebuilt_after = time.monotonic() - started
-        assert _status(base).get("version", -1) > version
+        assert _wait_for(lambda: _status(base).get("version", -1) > version)
 
         # a broken edit keeps the last good page and reports the error
         good = path.read_text(encoding="utf-8")
@@ -100,7 +101,6 @@ def test_serve_rebuilds_reloads_and_survives_broken_edits(tmp_path: Path) -> Non
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
-        log.close()
     assert proc.returncode in (0, -signal.SIGINT, 130)
 
 
@@ -127,11 +127,8 @@ def test_open_tab_reloads_and_shows_the_error_overlay(tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
     content = minimal_site(tmp_path / "content")
     shutil.copytree(REPO / "themes", tmp_path / "themes")
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--port", str(port)], cwd=tmp_path,
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    page_url = f"http://127.0.0.1:{port}/digests/2024-10-25/"
+    proc, base = _start(tmp_path, tmp_path / "serve.log")
+    page_url = base + "digests/2024-10-25/"
     path = content / DIGEST
     try:
         assert _wait_for(lambda: _get(page_url)[0] == 200)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from .. import ids
+from ..content import ids
 from ..diagnostics import Diagnostic, DigestError, WARNING
 from . import Candidate
 from .hf_api import _iso_day, unfold
@@ -36,17 +36,18 @@ def parse(text: str, source: str) -> tuple[list[Candidate], list[Diagnostic]]:
             warnings.append(Diagnostic(source, 0, 0, f"entry {index}: no arXiv id or title; skipped", "", WARNING))
             continue
         authors = [unfold(a.findtext("atom:name", "", NS) or "") for a in entry.findall("atom:author", NS)]
-        candidate = Candidate(title=title, abstract=unfold(entry.findtext("atom:summary", "", NS) or ""),
-                              authors=[a for a in authors if a], arxiv=arxiv,
-                              published=_iso_day(entry.findtext("atom:published", "", NS)),
-                              source=f"arxiv {source.rsplit('/', 1)[-1] if not source.startswith('http') else source}")
+        candidate = Candidate({
+            "title": title, "abstract": unfold(entry.findtext("atom:summary", "", NS) or ""),
+            "authors": [a for a in authors if a], "arxiv": arxiv,
+            "published": _iso_day(entry.findtext("atom:published", "", NS)),
+            "source": f"arxiv {source.rsplit('/', 1)[-1] if not source.startswith('http') else source}"})
         category = entry.find("arxiv:primary_category", NS)
         if category is not None and category.get("term"):
-            candidate.category = category.get("term")
-        candidate.links = {"arxiv": f"https://arxiv.org/abs/{arxiv}"}
+            candidate.record["category"] = category.get("term")
+        links = candidate.record["links"] = {"arxiv": f"https://arxiv.org/abs/{arxiv}"}
         for link in entry.findall("atom:link", NS):
             href = link.get("href") or ""
             if link.get("title") == "pdf" and href.startswith(("https://", "http://")):
-                candidate.links["pdf"] = href.replace("http://", "https://", 1)
+                links["pdf"] = href.replace("http://", "https://", 1)
         candidates.append(candidate)
     return candidates, warnings

@@ -13,7 +13,7 @@ import re
 from datetime import date
 from typing import Any
 
-from .. import ids
+from ..content import ids
 from ..diagnostics import Diagnostic, DigestError, WARNING
 from . import Candidate
 
@@ -73,26 +73,26 @@ def _candidate(item: dict[str, Any], source: str) -> tuple[Candidate, list[tuple
         raise ValueError("no title")
     # `hidden` only hides the paper from that user's profile; they are still an author
     authors = [unfold(str(a["name"])) for a in paper.get("authors") or [] if isinstance(a, dict) and a.get("name")]
-    candidate = Candidate(title=title, abstract=unfold(str(paper.get("summary") or "")), authors=authors,
-                          source=f"hf-api {source.rsplit('/', 1)[-1] if not source.startswith('http') else source}")
+    candidate = Candidate({"title": title, "abstract": unfold(str(paper.get("summary") or "")), "authors": authors,
+                           "source": f"hf-api {source.rsplit('/', 1)[-1] if not source.startswith('http') else source}"})
     upvotes = paper.get("upvotes")
     if isinstance(upvotes, int) and not isinstance(upvotes, bool) and upvotes >= 0:
-        candidate.upvotes = upvotes
-    candidate.published = _iso_day(paper.get("publishedAt"))
+        candidate.record["upvotes"] = upvotes
+    candidate.record["published"] = _iso_day(paper.get("publishedAt"))
     org = item.get("organization") or paper.get("organization")
     if isinstance(org, dict) and org.get("name"):
-        candidate.organization = {"name": str(org["name"]), "fullname": str(org.get("fullname") or org["name"])}
+        candidate.record["organization"] = {"name": str(org["name"]), "fullname": str(org.get("fullname") or org["name"])}
     if arxiv:
-        candidate.arxiv = arxiv
-        candidate.links = {"arxiv": f"https://arxiv.org/abs/{arxiv}", "pdf": f"https://arxiv.org/pdf/{arxiv}",
+        candidate.record["arxiv"] = arxiv
+        candidate.record["links"] = links = {"arxiv": f"https://arxiv.org/abs/{arxiv}", "pdf": f"https://arxiv.org/pdf/{arxiv}",
                            "hf": f"https://huggingface.co/papers/{arxiv}"}
     dropped: list[tuple[str, str]] = []
     for key, field in (("githubRepo", "code"), ("projectPage", "project")):
         url = paper.get(key) or item.get(key)
         if isinstance(url, str) and url.startswith(("https://", "http://")) and not any(c.isspace() for c in url):
-            candidate.links[field] = url
+            candidate.record.setdefault("links", {})[field] = url
         elif url:
             dropped.append((key, str(url)))
-    day = _iso_day(item.get("publishedAt")) or candidate.published
+    day = _iso_day(item.get("publishedAt")) or candidate.record["published"]
     candidate.digest_date = date.fromisoformat(day) if day else None
     return candidate, dropped

@@ -131,16 +131,15 @@ def parse(text: str, source: str, today: date, page_date: date | None = None) ->
             i += 2 if i + 1 < len(body) else 1
             continue
         abstract = body[i + 1]
-        candidate = Candidate(title=title.text.strip(), abstract=abstract.text, source=f"hf-page {source_name(source)}",
-                              digest_date=day)
+        candidate = Candidate({"title": title.text.strip(), "abstract": abstract.text,
+                               "source": f"hf-page {source_name(source)}"}, digest_date=day)
         i += 2
         if i < len(body) and _is_meta(body[i]):
             _apply_meta(candidate, body[i], day, source, warnings)
             i += 1
         candidates.append(candidate)
-    with_meta = sum(1 for c in candidates if c.published or c.author_count or c.organization)
-    if with_meta and candidates and not (candidates[-1].published or candidates[-1].author_count
-                                         or candidates[-1].organization):
+    with_meta = sum(1 for c in candidates if _has_meta(c))
+    if with_meta and candidates and not _has_meta(candidates[-1]):
         last = candidates.pop()
         warnings.append(Diagnostic(source, _line_of(body, last.title), 1,
                                    f"last paper '{_short(last.title)}' has no meta block while others do; "
@@ -157,22 +156,26 @@ def _apply_meta(candidate: Candidate, meta: _Para, day: date, source: str, warni
     who, _, when = meta.lines
     count = _AUTHORS.match(who)
     if count:
-        candidate.author_count = int(count.group(1)) or None
+        candidate.record["author_count"] = int(count.group(1)) or None
     else:
         handle, _, fullname = who.strip().partition(" ")
-        candidate.organization = {"name": handle, "fullname": fullname.strip() or handle}
+        candidate.record["organization"] = {"name": handle, "fullname": fullname.strip() or handle}
     match = _DATE.match(when.strip())
     assert match is not None
     try:
         published = resolve_day(MONTHS[match["mon"]], int(match["day"]),
                                 int(match["year"]) if match["year"] else None, day)
-        candidate.published = published.isoformat()
+        candidate.record["published"] = published.isoformat()
         candidate.published_exact = match["year"] is not None
     except ValueError:
         warnings.append(Diagnostic(source, meta.line + 2, 1, f"impossible date '{when.strip()}'; left out", "",
                                    WARNING))
     if match["votes"]:
-        candidate.upvotes = int(match["votes"])
+        candidate.record["upvotes"] = int(match["votes"])
+
+
+def _has_meta(candidate: Candidate) -> bool:
+    return any(candidate.record.get(k) for k in ("published", "author_count", "organization"))
 
 
 def _line_of(body: list[_Para], title: str) -> int:

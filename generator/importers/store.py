@@ -16,15 +16,15 @@ from typing import Any
 
 import yaml
 
-from .. import content as content_mod
-from .. import ids, schema, yamlio
-from ..catalog import MONTH_NAMES
+from ..content import files, ids, schema, yamlio
+from ..content.loader import load_curators
+from ..content.model import MACHINE_FIELDS, RECORD_FIELDS
+from ..content.validate import validate
+from ..content.records import record_files
 from ..diagnostics import DigestError, Report
+from ..site.catalog import MONTH_NAMES
 from . import Candidate
 
-RECORD_ORDER = ("id", "title", "authors", "author_count", "organization", "published", "upvotes", "arxiv",
-                "category", "links", "source", "abstract")
-MACHINE_FIELDS = ("authors", "author_count", "organization", "published", "upvotes", "arxiv", "category")
 SCHEMA_MODELINE = "# yaml-language-server: $schema=../schema/digest.schema.json\n"
 
 
@@ -44,14 +44,15 @@ class ImportResult:
 def _existing_records(content: Path) -> dict[str, tuple[Path, dict[str, Any]]]:
     report = Report()
     records: dict[str, tuple[Path, dict[str, Any]]] = {}
-    for path in content_mod.paper_files(content):
-        shown = content_mod.display_path(path)
+    for name in record_files(content):
+        path = Path(name)
+        shown = files.display_path(path)
         try:
-            data, _ = yamlio.load_file(path, shown)
+            data, _ = yamlio.load_file(path, shown, content)
         except DigestError as exc:
             report.extend(exc.diagnostics)
             continue
-        problems = schema.validate(data, schema.PAPER)
+        problems = validate(data, schema.PAPER)
         if problems:
             report.error(shown, f"existing record is invalid: {problems[0].message}",
                          "fix it (see 'digest check') before importing")
@@ -74,19 +75,9 @@ def _longer_if_truncated(old: str, new: str) -> str | None:
 
 
 def candidate_record(c: Candidate) -> dict[str, Any]:
-    record: dict[str, Any] = {"title": c.title, "abstract": c.abstract}
-    if c.authors:
-        record["authors"] = list(c.authors)
-    elif c.author_count:
-        record["author_count"] = c.author_count
-    for key in ("organization", "published", "upvotes", "arxiv", "category"):
-        value = getattr(c, key)
-        if value not in (None, "", {}):
-            record[key] = value
-    if c.links:
-        record["links"] = dict(c.links)
-    if c.source:
-        record["source"] = c.source
+    record = {k: v for k, v in c.record.items() if v not in (None, "", [], {})}
+    if record.get("authors"):
+        record.pop("author_count", None)
     return record
 
 
@@ -135,7 +126,7 @@ def merge_record(old: dict[str, Any], new: dict[str, Any],
     elif new.get("author_count") and not merged.get("authors") and new["author_count"] != old.get("author_count"):
         note("author_count", old.get("author_count"), new["author_count"])
         merged["author_count"] = new["author_count"]
-    for key in ("organization", "published", "upvotes", "arxiv", "category"):
+    for key in (k for k in MACHINE_FIELDS if k not in ("authors", "author_count")):
         if key == "published" and not published_exact and old.get(key):
             continue
         if key in new and new[key] != old.get(key):
@@ -154,7 +145,7 @@ def merge_record(old: dict[str, Any], new: dict[str, Any],
 
 
 def ordered(record: dict[str, Any]) -> dict[str, Any]:
-    return {key: record[key] for key in RECORD_ORDER if record.get(key) not in (None, "", [], {})}
+    return {key: record[key] for key in RECORD_FIELDS if record.get(key) not in (None, "", [], {})}
 
 
 def record_path(content: Path, paper_id: str) -> Path:
@@ -217,17 +208,17 @@ def import_candidates(content: Path, candidates: list[Candidate], curator: str |
     writes: dict[Path, str] = {}
     for paper_id, record in touched.items():
         path = existing[paper_id][0] if paper_id in existing else record_path(content, paper_id)
-        problems = schema.validate(ordered(record), schema.PAPER)
+        problems = validate(ordered(record), schema.PAPER)
         if problems:
-            raise DigestError.single(content_mod.display_path(path),
+            raise DigestError.single(files.display_path(path),
                                      f"imported record for '{paper_id}' would be invalid: {problems[0].message}",
                                      "the source may be damaged")
         writes[path] = yamlio.dump(ordered(record))
     for day, paper_ids in sorted(per_day.items()):
         path = content / "digests" / f"{day.isoformat()}.yaml"
-        shown = content_mod.display_path(path)
+        shown = files.display_path(path)
         if path.exists():
-            text = yamlio.read_text(path, shown)
+            text = files.read_text(path, content, shown)
             new_text, appended = append_to_digest(text, paper_ids, shown)
             if appended:
                 result.digests_extended[shown] = appended
@@ -238,7 +229,7 @@ def import_candidates(content: Path, candidates: list[Candidate], curator: str |
     if not dry_run:
         for path, text in sorted(writes.items()):
             write_atomic(path, text)
-    result.written = sorted(content_mod.display_path(p) for p in writes)
+    result.written = sorted(files.display_path(p) for p in writes)
     return result
 
 
@@ -246,11 +237,11 @@ def _default_curator(content: Path, curator: str | None) -> str:
     if curator:
         return curator
     report = Report()
-    curators = content_mod.load_curators(content, report)
+    curators = load_curators(content, report)
     report.raise_if_errors()
     assert curators is not None
     if not curators:
-        raise DigestError.single(content_mod.display_path(content / "curators.yaml"),
+        raise DigestError.single(files.display_path(content / "curators.yaml"),
                                  "no curator to put on the new digest",
                                  "add yourself to content/curators.yaml or pass --curator ID")
     return next(iter(curators))

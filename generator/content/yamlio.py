@@ -16,16 +16,17 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import DigestError
+from ..diagnostics import DigestError
+from . import files
 
 _CLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
-MAX_FILE_BYTES = 2_000_000
 # Where an alias can start: a value after "key:", "- ", "[", "{" or ",". Markdown
 # *emphasis* inside a scalar does not match, so notes keep the fast loader.
 _MAYBE_ALIAS = re.compile(r"(?:^[ \t]*|[:?\-][ \t]+|[\[{,][ \t]*)\*[^\s*]", re.M)
 _KEEP_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:null", "tag:yaml.org,2002:merge"}
+MAX_INT_CHARS = 40
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 
 
@@ -67,8 +68,24 @@ class ContentLoader(_CLoader):  # type: ignore[misc,valid-type]
         return super().construct_mapping(node, deep)
 
 
-ContentLoader.add_constructor("tag:yaml.org,2002:bool",
-                              lambda loader, node: node.value.lower() == "true")
+def _construct_int(loader: ContentLoader, node: yaml.ScalarNode) -> int:
+    if len(node.value) > MAX_INT_CHARS:  # int() of 4,300+ digits raises, and no count is that large
+        raise _YamlProblem(f"number with {len(node.value):,} characters is too large", node.start_mark,
+                           "write a smaller number, or quote it if it is text")
+    return loader.construct_yaml_int(node)
+
+
+# Only plain data: explicit tags such as !!timestamp, !!binary, !!set or
+# !!python/... find no constructor and are reported where they stand.
+ContentLoader.yaml_constructors = {
+    "tag:yaml.org,2002:null": ContentLoader.construct_yaml_null,
+    "tag:yaml.org,2002:bool": lambda loader, node: node.value.lower() == "true",
+    "tag:yaml.org,2002:int": _construct_int,
+    "tag:yaml.org,2002:str": ContentLoader.construct_yaml_str,
+    "tag:yaml.org,2002:seq": ContentLoader.construct_yaml_seq,
+    "tag:yaml.org,2002:map": ContentLoader.construct_yaml_map,
+    None: ContentLoader.construct_undefined,
+}
 
 
 class _AliasCheckingLoader(ContentLoader):
@@ -80,40 +97,6 @@ class _AliasCheckingLoader(ContentLoader):
             raise _YamlProblem("anchors and aliases ('&name', '*name') are not allowed in content files",
                                node.start_mark, "repeat the value instead")
         return super().construct_object(node, deep)
-
-
-def read_bytes(path: Path, display: str | None = None) -> bytes:
-    """The bytes of a content file, refusing huge or unreadable ones with a clear error."""
-    shown = display or str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise DigestError.single(shown, f"file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})",
-                                     "split it or remove the pasted content", 1, 1)
-        return path.read_bytes()
-    except OSError as exc:
-        raise DigestError.single(shown, f"cannot read file: {exc.strerror or exc}") from None
-
-
-def read_text(path: Path, display: str | None = None) -> str:
-    """Read a content file as UTF-8 (a BOM is accepted), or raise a located error."""
-    shown = display or str(path)
-    return decode(read_bytes(path, shown), shown)
-
-
-def decode(data: bytes, shown: str) -> str:
-    """UTF-8 text of a content file, or a located error for bad bytes."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise DigestError.single(shown, f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
-                                 "save the file as UTF-8", line, col) from None
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise DigestError.single(shown, "file contains a NUL byte; is it a binary file?", "", line, 1)
-    return text.removeprefix("\ufeff")
 
 
 def parse(text: str, display: str) -> Any:
@@ -133,6 +116,11 @@ def parse(text: str, display: str) -> Any:
         hint = _syntax_hint(message, text, mark)
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise DigestError.single(display, f"YAML syntax error: {message}", hint, line, col) from None
+    except yaml.reader.ReaderError as exc:  # a raw control character: say where it is
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise DigestError.single(display, f"the file contains the control character U+{exc.character:04X}",
+                                 "remove it; only tabs and line breaks may appear in text", line, col) from None
     except yaml.YAMLError as exc:
         raise DigestError.single(display, f"YAML error: {exc}", "", 1, 1) from None
     except RecursionError:
@@ -152,24 +140,29 @@ def _syntax_hint(message: str, text: str, mark: Any) -> str:
     return ""
 
 
-def load_file(path: Path, display: str | None = None) -> tuple[Any, str]:
+def load_file(path: Path, display: str | None = None, root: Path | None = None) -> tuple[Any, str]:
     """Read and parse a YAML file; returns (data, text)."""
-    shown = display or str(path)
-    text = read_text(path, shown)
+    shown = display or files.display_path(path)
+    text = files.read_text(path, root, shown)
     return parse(text, shown), text
 
 
 Position = tuple[int, int]
 
 
-def locate(text: str, where: tuple[Any, ...], key: bool = False) -> Position:
-    """1-based (line, col) of the value at `where` (keys and list indexes) in
-    `text`, or of its key when `key` is true. Falls back to the deepest node
-    found. Only called on the error path."""
+def compose(text: str) -> yaml.Node | None:
+    """The node tree of `text` (positions only; None when it does not parse)."""
     try:
-        node = yaml.compose(text, Loader=ContentLoader)
+        return yaml.compose(text, Loader=ContentLoader)
     except (yaml.YAMLError, RecursionError):
-        return (1, 1)
+        return None
+
+
+def locate(text: str | yaml.Node | None, where: tuple[Any, ...], key: bool = False) -> Position:
+    """1-based (line, col) of the value at `where` (keys and list indexes) in
+    `text` (or its composed node tree), or of its key when `key` is true.
+    Falls back to the deepest node found. Only called on the error path."""
+    node = compose(text) if isinstance(text, str) else text
     if node is None:
         return (1, 1)
     mark = node.start_mark
@@ -177,7 +170,7 @@ def locate(text: str, where: tuple[Any, ...], key: bool = False) -> Position:
         last = i == len(where) - 1
         if isinstance(node, yaml.MappingNode):
             for key_node, value_node in node.value:
-                if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(step):
+                if _same_key(key_node, step):
                     mark = key_node.start_mark if (last and key) else value_node.start_mark
                     node = value_node
                     break
@@ -191,13 +184,25 @@ def locate(text: str, where: tuple[Any, ...], key: bool = False) -> Position:
     return (mark.line + 1, mark.column + 1)
 
 
+def _same_key(node: yaml.Node, step: Any) -> bool:
+    """Whether a key node, as written, is the key `step` the loader produced ('~' is None, 'true' is True)."""
+    if not isinstance(node, yaml.ScalarNode):
+        return False
+    if step is None or isinstance(step, bool):
+        return node.tag.endswith((":null", ":bool")) and _BOOL_OR_NULL.get(node.value.lower(), 0) is step
+    return node.value == str(step)
+
+
+_BOOL_OR_NULL = {"~": None, "null": None, "": None, "true": True, "false": False}
+
+
 def source_text(text: str, where: tuple[Any, ...]) -> str | None:
     """The scalar exactly as written at `where`, for hints like 'quote it'."""
     try:
         node = yaml.compose(text, Loader=ContentLoader)
         for step in where:
             if isinstance(node, yaml.MappingNode):
-                node = next(v for k, v in node.value if getattr(k, "value", None) == str(step))
+                node = next(v for k, v in node.value if _same_key(k, step))
             else:
                 node = node.value[step]
     except (yaml.YAMLError, StopIteration, IndexError, TypeError, AttributeError, RecursionError):

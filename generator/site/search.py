@@ -8,7 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .diagnostics import DigestError
+from ..diagnostics import DigestError
 
 SHARD_ROOT = "pagefind"
 

@@ -6,8 +6,8 @@ import re
 import unicodedata
 
 MAX_ID = 80
-_NEW_ARXIV = re.compile(r"^(\d{4}\.\d{4,5})(?:v\d+)?$")
-_OLD_ARXIV = re.compile(r"^([a-z-]+(?:\.[A-Za-z-]+)?)/(\d{7})(?:v\d+)?$")
+_NEW_ARXIV = re.compile(r"(\d{4}\.\d{4,5})(?:v\d+)?", re.ASCII)
+_OLD_ARXIV = re.compile(r"([a-z-]+(?:\.[A-Za-z-]+)?)/(\d{7})(?:v\d+)?", re.ASCII)
 _ARXIV_URL = re.compile(r"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/(.+?)(?:\.pdf)?/?$", re.I)
 
 
@@ -19,10 +19,10 @@ def normalize_arxiv(value: str) -> str | None:
     if match:
         text = match.group(1)
     text = re.sub(r"^arxiv:", "", text, flags=re.I)
-    new = _NEW_ARXIV.match(text)
+    new = _NEW_ARXIV.fullmatch(text)
     if new:
         return new.group(1)
-    old = _OLD_ARXIV.match(text)
+    old = _OLD_ARXIV.fullmatch(text)
     if old:
         return f"{old.group(1)}/{old.group(2)}"
     return None
@@ -59,7 +59,7 @@ def disambiguate(slug: str, title: str, abstract: str) -> str:
 def shard(paper_id: str) -> str:
     """The subfolder of content/papers/ for an id: arXiv ids by year and month
     (at most a few thousand curated papers a month), slugs by the first two letters of the title."""
-    if re.match(r"^\d{4}\.\d{4,5}$", paper_id):
+    if re.fullmatch(r"[0-9]{4}\.[0-9]{4,5}", paper_id):
         return paper_id[:4]
     letters = re.sub(r"[^a-z0-9]", "", paper_id)
     return "t-" + (letters[:2] or "00")

@@ -12,10 +12,11 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import escape
 
-from . import __version__, urls
-from .catalog import Appearance, Catalog
+from .. import __version__
+from ..content.model import Digest, DigestSummary, SiteConfig
+from . import urls
+from .catalog import Appearance
 from .markup import plain_text, render_markdown, truncate
-from .model import Digest
 
 if TYPE_CHECKING:
     from feedgen.feed import FeedGenerator
@@ -24,15 +25,16 @@ PUBLISH_HOUR = 12  # digests are dated by day; items get a fixed time on that da
 
 
 class Feeds:
-    def __init__(self, catalog: Catalog):
-        self.catalog = catalog
-        self.config = catalog.site.config
+    """Makes each feed from exactly the items it lists, and the site settings."""
+
+    def __init__(self, config: SiteConfig):
+        self.config = config
         self.zone = ZoneInfo(self.config.timezone)
 
     def abs(self, path: str) -> str:
         return urls.absolute(self.config.base_url, path)
 
-    def _when(self, digest: Digest, rank: int = 0) -> datetime:
+    def _when(self, digest: Digest | DigestSummary, rank: int = 0) -> datetime:
         # later ranks get earlier times, so readers that sort by date keep curator order
         return datetime.combine(digest.date, time(PUBLISH_HOUR), self.zone) - timedelta(seconds=rank)
 
@@ -67,8 +69,13 @@ class Feeds:
         parts.append("</ol>")
         return "".join(parts)
 
-    def digests_feed(self, self_path: str = urls.RSS) -> FeedGenerator:
-        digests = self.catalog.site.digests[: self.config.feeds.digests]
+    def rss(self, digests: tuple[Digest, ...]) -> bytes:
+        return self.digests_feed(digests).rss_str(pretty=True)
+
+    def atom(self, digests: tuple[Digest, ...]) -> bytes:
+        return self.digests_feed(digests, urls.ATOM).atom_str(pretty=True)
+
+    def digests_feed(self, digests: tuple[Digest, ...], self_path: str = urls.RSS) -> FeedGenerator:
         fg = self._feed(self.config.title, self.config.description, self_path, urls.HOME,
                         self._when(digests[0]) if digests else None)
         for digest in reversed(digests):  # feedgen prepends: add oldest first
@@ -87,8 +94,8 @@ class Feeds:
         return fg
 
     def _appearance_feed(self, title: str, description: str, self_path: str, alternate: str,
-                         appearances: Iterable[Appearance], limit: int) -> FeedGenerator:
-        items = list(appearances)[:limit]
+                         appearances: Iterable[Appearance]) -> FeedGenerator:
+        items = list(appearances)
         ranks: dict[tuple, int] = {}
         per_day: dict = {}
         for a in items:
@@ -122,13 +129,11 @@ class Feeds:
             fe.updated(when)
         return fg
 
-    def papers_feed(self) -> FeedGenerator:
+    def papers_feed(self, appearances: tuple[Appearance, ...]) -> bytes:
         return self._appearance_feed(f"{self.config.title}: every paper",
                                      f"Every paper in {self.config.title}, curator picks first.",
-                                     urls.PAPERS_FEED, urls.ARCHIVE, self.catalog.appearances,
-                                     self.config.feeds.papers)
+                                     urls.PAPERS_FEED, urls.ARCHIVE, appearances).rss_str(pretty=True)
 
-    def tag_feed(self, tag) -> FeedGenerator:  # type: ignore[no-untyped-def]
-        return self._appearance_feed(f"{self.config.title}: {tag.name}", f"Papers tagged {tag.name}.",
-                                     urls.tag_feed(tag.name), urls.tag(tag.name), tag.appearances,
-                                     self.config.feeds.tags)
+    def tag_feed(self, tag: str, appearances: tuple[Appearance, ...]) -> bytes:
+        return self._appearance_feed(f"{self.config.title}: {tag}", f"Papers tagged {tag}.",
+                                     urls.tag_feed(tag), urls.tag(tag), appearances).rss_str(pretty=True)

@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
-from .model import Digest, DigestEntry, Paper, Site
+from ..content.model import Digest, DigestEntry, DigestSummary, Paper, Site
 
 
 @dataclass(frozen=True)
 class Appearance:
-    """A paper in one digest: the entry as the curator wrote it, and the digest."""
+    """A paper in one digest: the entry as the curator wrote it, and which digest."""
 
-    digest: Digest
+    digest: DigestSummary
     entry: DigestEntry
 
     @property
@@ -25,16 +25,26 @@ class Appearance:
 
 
 @dataclass(frozen=True)
+class TagSummary:
+    name: str
+    count: int
+
+
+@dataclass(frozen=True)
 class Tag:
     name: str
     appearances: tuple[Appearance, ...]  # newest digest first, picks first within a day
+
+    @property
+    def summary(self) -> TagSummary:
+        return TagSummary(self.name, len(self.appearances))
 
 
 @dataclass(frozen=True)
 class Month:
     year: int
     month: int
-    digests: tuple[Digest, ...]
+    digests: tuple[DigestSummary, ...]
 
     @property
     def key(self) -> str:
@@ -63,11 +73,11 @@ class Catalog:
     def _digest_index(self) -> dict[date, int]:
         return {d.date: i for i, d in enumerate(self.site.digests)}
 
-    def neighbours(self, digest: Digest) -> tuple[Digest | None, Digest | None]:
+    def neighbours(self, digest: Digest) -> tuple[DigestSummary | None, DigestSummary | None]:
         """(newer, older) digest, for previous/next links."""
         digests = self.site.digests
         i = self._digest_index[digest.date]
-        return (digests[i - 1] if i > 0 else None, digests[i + 1] if i + 1 < len(digests) else None)
+        return (digests[i - 1].summary if i > 0 else None, digests[i + 1].summary if i + 1 < len(digests) else None)
 
 
 def _appearance_order(a: Appearance) -> tuple:
@@ -82,16 +92,16 @@ def search_shard(day: date) -> str:
 
 
 def build_catalog(site: Site) -> Catalog:
-    appearances = sorted((Appearance(d, e) for d in site.digests for e in d.entries), key=_appearance_order)
+    appearances = sorted((Appearance(d.summary, e) for d in site.digests for e in d.entries), key=_appearance_order)
     by_paper: dict[str, list[Appearance]] = {}
     by_tag: dict[str, list[Appearance]] = {}
     for appearance in appearances:
         by_paper.setdefault(appearance.paper.id, []).append(appearance)
         for tag in appearance.entry.tags:
             by_tag.setdefault(tag, []).append(appearance)
-    months: dict[tuple[int, int], list[Digest]] = {}
+    months: dict[tuple[int, int], list[DigestSummary]] = {}
     for digest in site.digests:
-        months.setdefault((digest.date.year, digest.date.month), []).append(digest)
+        months.setdefault((digest.date.year, digest.date.month), []).append(digest.summary)
     shards: dict[str, list[str]] = {}
     for pid, items in by_paper.items():
         shards.setdefault(search_shard(items[-1].digest.date), []).append(pid)  # items[-1]: the oldest

@@ -20,6 +20,8 @@ RSS = "feed.xml"
 ATOM = "atom.xml"
 PAPERS_FEED = "papers/feed.xml"
 API_DIGESTS = "api/digests.json"
+__all__ = ["HOME", "ARCHIVE", "TAGS", "SEARCH", "NOT_FOUND", "SITEMAP", "ROBOTS", "RSS", "ATOM", "PAPERS_FEED",
+           "API_DIGESTS", "digest", "paper", "entry_anchor", "tag", "tag_feed", "page", "api_digest", "api_paper"]
 RESERVED = {"digests", "papers", "tags", "archive", "search", "api", "static", "pagefind", "404", "feed",
             "atom", "sitemap", "robots"}
 

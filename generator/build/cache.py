@@ -1,0 +1,115 @@
+"""What a build remembers for the next one, in .digest-cache/ beside the output.
+
+Parsed records and digest files (by file stamp and content hash), and the
+manifest of the output tree: each file's key, and the id of the tree it
+describes. The cache is plain data (JSON, and marshal for the large record
+table), never pickle; every file is validated on read and ignored when it is
+damaged, foreign or from another version. Losing it only costs time.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import marshal
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..content.loader import ContentCache
+from ..content.model import Paper, from_data, record_data
+
+FORMAT = 7
+RACY_NS = 2_000_000_000  # a file changed this recently may change again within the same mtime tick
+HEADER = f"digest-cache {FORMAT} {__version__} {sys.version_info[:2]}\n".encode()
+
+
+def cache_dir(content: Path, output: Path) -> Path:
+    """One folder per (content, output) pair, beside the output."""
+    real = Path(os.path.realpath(output))
+    ident = hashlib.blake2b(f"{os.path.realpath(content)}\0{real}".encode(), digest_size=8).hexdigest()
+    return real.parent / ".digest-cache" / f"{real.name}-{ident}"
+
+
+@dataclass
+class BuildCache:
+    folder: Path
+    content: ContentCache = field(default_factory=ContentCache)
+    tree: str = ""  # id of the output tree the manifest describes
+    manifest: dict[str, str] = field(default_factory=dict)  # output path -> key
+    search_keys: dict[str, str] = field(default_factory=dict)  # search shard -> key of its pages
+
+    @classmethod
+    def load(cls, folder: Path) -> "BuildCache":
+        cache = cls(folder)
+        main = _read_json(folder / "build.json")
+        rows = _read_marshal(folder / "records.marshal")
+        if main is None or rows is None:
+            return cache
+        try:
+            cache.content.records = {name: ((size, mtime), bytes.fromhex(digest), from_data(Paper, data))
+                                     for name, size, mtime, digest, data in rows}
+            cache.content.digests = {name: ((size, mtime), data) for name, size, mtime, data in main["digests"]}
+            cache.tree, cache.manifest = str(main["tree"]), dict(main["manifest"])
+            cache.search_keys = dict(main["search_keys"])
+        except (TypeError, ValueError, KeyError, AttributeError):
+            return cls(folder)  # damaged or foreign: start over
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in cache.manifest.items()):
+            return cls(folder)
+        return cache
+
+    def forget_output(self) -> None:
+        self.tree, self.manifest, self.search_keys = "", {}, {}
+
+    def save(self) -> None:
+        """Write the cache; raises OSError (the build reports it as a warning)."""
+        recent = time.time_ns() - RACY_NS
+
+        def stamp(s: tuple[int, int]) -> tuple[int, int]:
+            return (s[0], -1) if s[1] >= recent else s  # re-read next time
+
+        records = [(name, *stamp(st), digest.hex(), record_data(paper))
+                   for name, (st, digest, paper) in self.content.records.items()]
+        digests = [(name, *stamp(st), data) for name, (st, data) in self.content.digests.items()]
+        _write(self.folder / "records.marshal", HEADER + marshal.dumps(records))
+        _write(self.folder / "build.json", json.dumps(
+            {"format": FORMAT, "version": __version__, "tree": self.tree, "manifest": self.manifest,
+             "search_keys": self.search_keys, "digests": digests}, separators=(",", ":")).encode())
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return None
+    if isinstance(data, dict) and data.get("format") == FORMAT and data.get("version") == __version__:
+        return data
+    return None
+
+
+def _read_marshal(path: Path) -> list[Any] | None:
+    """marshal's format is tied to the Python version, so that is in the header."""
+    try:
+        data = path.read_bytes()
+        if not data.startswith(HEADER):
+            return None
+        rows = marshal.loads(data[len(HEADER):])
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    return rows if isinstance(rows, list) else None
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

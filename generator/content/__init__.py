@@ -1,0 +1,1 @@
+"""Reading the content folder: files, YAML, validation, and the model it yields."""

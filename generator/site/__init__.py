@@ -1,0 +1,1 @@
+"""Making the site: the catalog readers browse, pages, feeds, JSON, sitemap and search."""

@@ -1,0 +1,83 @@
+"""Small pure functions templates use: dates in words, plurals, BibTeX, JSON-LD.
+
+Dates are spelled out here rather than with strftime, which follows the locale.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from markupsafe import Markup
+
+from ..content.model import Paper
+from .catalog import MONTH_NAMES
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def long_date(day: date) -> str:
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def weekday_date(day: date) -> str:
+    return f"{WEEKDAYS[day.weekday()]}, {long_date(day)}"
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count:,} {word if count == 1 else (many or word + 's')}"
+
+
+def bibtex(paper: Paper) -> str:
+    """A BibTeX entry; arXiv papers get the eprint fields biblatex and Zotero understand."""
+    first = (paper.authors[0].split()[-1] if paper.authors else "anon").lower()
+    first = "".join(ch for ch in first if ch.isalnum()) or "anon"
+    year = str(paper.published.year) if paper.published else ""
+    word = next((w for w in "".join(c if c.isalnum() else " " for c in paper.title.lower()).split()
+                 if len(w) > 3), "paper")
+    fields = [("title", "{" + _bib_escape(paper.title) + "}")]
+    if paper.authors:
+        fields.append(("author", " and ".join(_bib_escape(a) for a in paper.authors)))
+    if year:
+        fields.append(("year", year))
+    if paper.arxiv:
+        fields += [("eprint", paper.arxiv), ("archivePrefix", "arXiv")]
+        if paper.category:
+            fields.append(("primaryClass", paper.category))
+    url = paper.links.arxiv or (f"https://arxiv.org/abs/{paper.arxiv}" if paper.arxiv else "")
+    if url:
+        fields.append(("url", url))
+    body = ",\n".join(f"  {k} = {{{v}}}" if not v.startswith("{") else f"  {k} = {v}" for k, v in fields)
+    return f"@misc{{{first}{year}{word},\n{body}\n}}"
+
+
+def _bib_escape(text: str) -> str:
+    return text.replace("{", "\\{").replace("}", "\\}") if text.count("{") != text.count("}") else text
+
+
+def json_ld(data: dict[str, Any]) -> Markup:
+    """JSON for a <script type="application/ld+json"> block that cannot close the element."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def scholarly_article(paper: Paper, url: str) -> Markup:
+    """schema.org JSON-LD for a paper page."""
+    data: dict[str, Any] = {"@context": "https://schema.org", "@type": "ScholarlyArticle",
+                            "headline": paper.title[:110], "name": paper.title, "url": url}
+    if paper.abstract:
+        data["abstract"] = paper.abstract
+    if paper.authors:
+        data["author"] = [{"@type": "Person", "name": a} for a in paper.authors]
+    elif paper.organization:
+        data["author"] = {"@type": "Organization", "name": paper.organization.fullname or paper.organization.name}
+    if paper.published:
+        data["datePublished"] = paper.published.isoformat()
+    same_as = [u for u in (paper.links.arxiv, paper.links.hf) if u]
+    if same_as:
+        data["sameAs"] = same_as
+    if paper.upvotes is not None:
+        data["interactionStatistic"] = {"@type": "InteractionCounter",
+                                        "interactionType": "https://schema.org/LikeAction",
+                                        "userInteractionCount": paper.upvotes}
+    return json_ld(data)

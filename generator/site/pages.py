@@ -1,0 +1,123 @@
+"""The HTML pages of the site: which pages exist, and what each one's template receives.
+
+`page_views` lists every page as a `PageView`: its path, its template and
+its context, which holds data only (records, digests, summaries). The build
+keys each page by exactly that view (see build/plan.py), so what a template
+can reach is what its key covers.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..content.model import SiteConfig
+from . import filters, urls
+from .catalog import Catalog
+from .markup import abstract_html, plain_text, render_markdown, truncate
+from .templates import TemplateSet
+from .themes import Asset, Theme
+
+
+@dataclass(frozen=True)
+class Feed:
+    title: str
+    path: str
+    kind: str = "application/rss+xml"
+
+
+@dataclass(frozen=True)
+class PageView:
+    path: str  # site path: '' for home, 'digests/2026-05-20/'
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    root_links: bool = False  # 404.html is served at any depth, so it links from the site root
+
+
+def page_views(catalog: Catalog) -> list[PageView]:
+    site, config = catalog.site, catalog.site.config
+    digests = site.digests
+    views: list[PageView] = []
+    latest = digests[0] if digests else None
+    older = catalog.neighbours(latest)[1] if latest else None
+    views.append(PageView(urls.HOME, "index.html", {
+        "title": config.title, "digest": latest, "newer": None, "older": older,
+        "earlier": tuple(d.summary for d in digests[1:13])}))
+    for digest in digests:
+        newer, older = catalog.neighbours(digest)
+        intro = plain_text(digest.intro) or f"{filters.plural(len(digest.entries), 'paper')} curated by " \
+                                           f"{digest.curator.name}."
+        views.append(PageView(urls.digest(digest.date), "digest.html", {
+            "title": digest.title, "description": truncate(intro, 200), "og_type": "article",
+            "digest": digest, "newer": newer, "older": older}))
+    for paper in catalog.papers:
+        views.append(PageView(urls.paper(paper.id), "paper.html", {
+            "title": paper.title, "description": truncate(paper.abstract, 200), "og_type": "article",
+            "paper": paper, "appearances": catalog.by_paper[paper.id]}))
+    views.append(PageView(urls.TAGS, "tags.html", {
+        "title": "Tags", "description": f"{filters.plural(len(catalog.tags), 'topic')} tagged by the curators.",
+        "tags": tuple(t.summary for t in catalog.tags)}))
+    for tag in catalog.tags:
+        feed = Feed(f"{config.title}: papers tagged {tag.name}", urls.tag_feed(tag.name))
+        views.append(PageView(urls.tag(tag.name), "tag.html", {
+            "title": f"Papers tagged {tag.name}",
+            "description": f"{filters.plural(len(tag.appearances), 'paper')} tagged {tag.name}.",
+            "tag": tag, "extra_feeds": (feed,), "tag_feed": feed}))
+    views.append(PageView(urls.ARCHIVE, "archive.html", {
+        "title": "Archive", "description": f"All {filters.plural(len(digests), 'digest')}, by month.",
+        "months": catalog.months}))
+    for page in site.pages:
+        views.append(PageView(urls.page(page.slug), "page.html", {
+            "title": page.title, "description": page.description, "page": page}))
+    views.append(PageView(urls.SEARCH, "search.html", {
+        "title": "Search", "description": "Search titles, abstracts, notes and tags.",
+        "bundles": tuple(catalog.search_shards)}))
+    views.append(PageView(urls.NOT_FOUND, "404.html", {"title": "Page not found"}, root_links=True))
+    return views
+
+
+REQUIRED_TEMPLATES = ("index.html", "digest.html", "paper.html", "tags.html", "tag.html", "archive.html",
+                      "page.html", "search.html", "404.html")
+URLS = SimpleNamespace(**{name: getattr(urls, name) for name in urls.__all__})
+
+
+class PageRenderer:
+    """Renders a PageView with the theme's templates. Everything it adds to the
+    view's context comes from the site settings and the theme, which every
+    page's key covers."""
+
+    def __init__(self, catalog: Catalog, theme: Theme, assets: dict[str, Asset]):
+        self.config: SiteConfig = catalog.site.config
+        self.assets = assets
+        self.root_prefix = urlsplit(self.config.base_url).path or "/"
+        self.site_feeds = (Feed(f"{self.config.title}: digests (RSS)", urls.RSS),
+                           Feed(f"{self.config.title}: digests (Atom)", urls.ATOM, "application/atom+xml"),
+                           Feed(f"{self.config.title}: every paper (RSS)", urls.PAPERS_FEED))
+        self.templates = TemplateSet(theme, filters={
+            "markdown": render_markdown, "abstract": abstract_html, "long_date": filters.long_date,
+            "weekday_date": filters.weekday_date, "plain": plain_text, "truncate_text": truncate,
+            "bibtex": filters.bibtex}, globals_={
+            "site": self.config, "plural": filters.plural, "scholarly_article": filters.scholarly_article, "urls": URLS, "catalog": catalog,
+            "menu_pages": tuple(p for p in catalog.site.pages if p.menu)})
+
+    def abs_url(self, path: str) -> str:
+        return urls.absolute(self.config.base_url, path)
+
+    def render(self, view: PageView) -> str:
+        if view.root_links:
+            def url(target: str) -> str:
+                return self.root_prefix + target
+        else:
+            def url(target: str) -> str:
+                return urls.relative(view.path, target)
+
+        def asset(name: str) -> str:
+            return url(self.assets[name].path)
+
+        context = {"page_path": view.path, "url": url, "asset": asset, "abs_url": self.abs_url,
+                   "description": self.config.description, "canonical": self.abs_url(view.path),
+                   **view.context}
+        context["description"] = context["description"] or self.config.description
+        context["feeds"] = (*self.site_feeds, *view.context.get("extra_feeds", ()))
+        return self.templates.render(view.template, context)

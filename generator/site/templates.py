@@ -1,0 +1,156 @@
+"""The template environment: sandboxed, reading only files inside their theme
+or content folder, and able to say what each template depends on.
+
+Templates come from forks in pull requests, so they render in Jinja's
+ImmutableSandboxedEnvironment: no attribute starting with '_', no
+modification of data, no access to Python internals.
+
+`TemplateSet.dependencies(name)` is how incremental builds stay correct by
+construction: a page's key covers the source of every template its template
+can reach (extends, include, import), and tells whether any of them reads
+the whole-site `catalog` global, in which case the page depends on all
+content.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Callable
+
+import jinja2
+from jinja2 import meta, nodes
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from ..content import files
+from ..diagnostics import DigestError
+from .themes import Folder, Theme
+
+WHOLE_SITE_GLOBALS = frozenset({"catalog"})  # globals that make a page depend on all content
+
+
+class ThemeLoader(jinja2.BaseLoader):
+    """Templates by name from the most specific folder; 'default/x.html' from one theme."""
+
+    def __init__(self, theme: Theme):
+        self.folders = theme.template_folders()
+        self.named = theme.named_template_folders()
+
+    def _find(self, template: str) -> tuple[Path, Folder] | None:
+        pieces = split_template_path(template)  # refuses '..'
+        candidates = [(folder.path.joinpath(*pieces), folder) for folder in self.folders]
+        if len(pieces) > 1 and pieces[0] in self.named:
+            named = self.named[pieces[0]]
+            candidates.append((named.path.joinpath(*pieces[1:]), named))
+        return next(((path, folder) for path, folder in candidates if path.exists()), None)
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        found = self._find(template)
+        if found is None:
+            raise jinja2.TemplateNotFound(template)
+        path, folder = found
+        return files.read_text(path, folder.root), str(path), lambda: True
+
+    def list_templates(self) -> list[str]:
+        names: set[str] = set()
+        for folder in self.folders:
+            names.update(Path(n).relative_to(folder.path).as_posix() for n in files.list_files(folder.path, (".html",)))
+        for prefix, folder in self.named.items():
+            if folder.path.is_dir():
+                names.update(f"{prefix}/" + Path(n).relative_to(folder.path).as_posix()
+                             for n in files.list_files(folder.path, (".html",)))
+        return sorted(names)
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    fingerprint: str  # of the source of every template reachable from the page's template
+    whole_site: bool  # reads a global that covers all content
+
+
+class TemplateSet:
+    def __init__(self, theme: Theme, filters: dict[str, Callable[..., Any]], globals_: dict[str, Any]):
+        self.env = ImmutableSandboxedEnvironment(
+            loader=ThemeLoader(theme), autoescape=True, trim_blocks=True, lstrip_blocks=True,
+            undefined=jinja2.StrictUndefined, auto_reload=False, cache_size=-1)
+        self.env.filters.update(filters)
+        self.env.globals.update(globals_)
+        self._deps: dict[str, Dependencies] = {}
+        self._parsed: dict[str, tuple[str, set[str], set[str | None]]] = {}
+
+    def _parse(self, name: str) -> tuple[str, set[str], set[str | None]]:
+        """(source hash, names it reads, referenced template names) of one template. Every name
+        read counts, even one the template sets itself: safe, and globals are rarely shadowed."""
+        if name not in self._parsed:
+            try:
+                source, filename, _ = self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+                ast = self.env.parse(source, name, filename)
+            except jinja2.TemplateError as exc:
+                raise template_error(exc) from None
+            self._parsed[name] = (hashlib.blake2b(f"{name}\0{source}".encode(), digest_size=16).hexdigest(),
+                                  {n.name for n in ast.find_all(nodes.Name) if n.ctx == "load"},
+                                  set(meta.find_referenced_templates(ast)))
+        return self._parsed[name]
+
+    def dependencies(self, name: str) -> Dependencies:
+        if name not in self._deps:
+            seen: set[str] = set()
+            todo = [name]
+            while todo:
+                current = todo.pop()
+                if current in seen:
+                    continue
+                seen.add(current)
+                refs = self._parse(current)[2]
+                if None in refs:  # a name computed at render time: assume any template
+                    todo.extend(self.env.list_templates())
+                todo.extend(r for r in refs if r is not None)
+            parts = sorted(self._parse(n)[0] for n in seen)
+            variables = set().union(*(self._parse(n)[1] for n in seen))
+            self._deps[name] = Dependencies(hashlib.blake2b("".join(parts).encode(), digest_size=16).hexdigest(),
+                                            bool(variables & WHOLE_SITE_GLOBALS))
+        return self._deps[name]
+
+    def render(self, name: str, context: dict[str, Any]) -> str:
+        try:
+            return self.env.get_template(name).render(context)
+        except (jinja2.TemplateError, RecursionError, TypeError, ValueError, AttributeError, KeyError,
+                ZeroDivisionError, OverflowError) as exc:
+            raise template_error(exc, name) from None
+
+
+def template_error(exc: BaseException, rendering: str = "") -> DigestError:
+    """A template problem as `file:line: message`, from the exception or, for
+    errors raised while rendering, the innermost template frame."""
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        return DigestError.single(files.display_path(exc.filename), f"template syntax error: {exc.message}",
+                                  "", exc.lineno or 1, 1)
+    where, line = _template_frame(exc.__traceback__)
+    if isinstance(exc, jinja2.TemplateNotFound):
+        message = f"template '{exc.name}' not found"
+        hint = "check the name in {% extends %} / {% include %}, or add the template to content/templates/"
+    elif isinstance(exc, RecursionError):
+        message, hint = "templates include or extend each other without end", "remove the loop"
+    elif isinstance(exc, jinja2.UndefinedError):
+        message, hint = f"undefined in template: {exc.message}", "check the variable's name"
+    elif isinstance(exc, jinja2.exceptions.SecurityError):
+        message, hint = f"not allowed in a template: {exc}", "templates run sandboxed"
+    else:
+        message, hint = f"template error: {type(exc).__name__}: {exc}", ""
+    if not where:
+        return DigestError.single(f"template '{rendering}'" if rendering else "templates", message, hint)
+    return DigestError.single(files.display_path(where), message, hint, line, 1)
+
+
+def _template_frame(tb: TracebackType | None) -> tuple[str, int]:
+    """The innermost traceback frame that belongs to a template file (Jinja maps
+    compiled template code back to template file names and lines)."""
+    where, line = "", 0
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt", ".j2", ".jinja")):
+            where, line = filename, tb.tb_lineno
+        tb = tb.tb_next
+    return where, line
