@@ -1,3 +1,3 @@
 """digest: a static site generator for curated research-paper digests."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -1,6 +1,8 @@
 """The feeds in a real reader: newsboat fetches them from 127.0.0.1 non-interactively."""
 from __future__ import annotations
 
+import pytest
+
 import shutil
 import sqlite3
 import subprocess
@@ -12,6 +14,8 @@ from generator.build import build
 
 from . import tools
 from .conftest import REPO, serve_directory
+
+pytestmark = pytest.mark.e2e  # real browsers, validators and readers
 
 
 def test_newsboat_reads_every_feed(tmp_path: Path) -> None:

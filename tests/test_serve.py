@@ -13,6 +13,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from .conftest import REPO, minimal_site
 
 DIGEST = "digests/2024-10-25.yaml"
@@ -121,6 +123,7 @@ def test_new_creates_a_digest_and_refuses_to_overwrite(tmp_path: Path, cli) -> N
     assert bad.exit_code == 2 and "not a date" in bad.output
 
 
+@pytest.mark.e2e
 def test_open_tab_reloads_and_shows_the_error_overlay(tmp_path: Path) -> None:
     from . import tools
     executable = tools.chromium()

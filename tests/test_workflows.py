@@ -10,6 +10,8 @@ import yaml
 from . import tools
 from .conftest import REPO
 
+pytestmark = pytest.mark.e2e  # real browsers, validators and readers
+
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 
 

@@ -3,6 +3,8 @@ then every built page opened in headless Chromium. No dialog may fire and no
 payload may run."""
 from __future__ import annotations
 
+import pytest
+
 import functools
 import shutil
 from pathlib import Path
@@ -13,6 +15,8 @@ from generator.build import build
 
 from . import tools
 from .conftest import REPO, serve_directory
+
+pytestmark = pytest.mark.e2e  # real browsers, validators and readers
 
 PAYLOADS = [
     "<script>window.__xss=1;alert(1)</script>",

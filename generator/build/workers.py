@@ -39,8 +39,8 @@ def run_map(task: Callable[[T], R], items: Sequence[T], jobs: int, min_per_worke
     """[task(i) for i in items], in order, on up to `jobs` forked processes."""
     global _TASK, _ITEMS
     can_fork = "fork" in multiprocessing.get_all_start_methods()
+    results: list[Any] = []
     if jobs <= 1 or len(items) < 2 * min_per_worker or not can_fork:
-        results = []
         for n, item in enumerate(items, start=1):
             results.append(task(item))
             if on_progress and n % 200 == 0:
@@ -51,7 +51,6 @@ def run_map(task: Callable[[T], R], items: Sequence[T], jobs: int, min_per_worke
     _TASK, _ITEMS = task, items
     try:
         with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            results: list[Any] = []
             for done in pool.map(_run_chunk, chunks):
                 results.extend(done)
                 if on_progress:

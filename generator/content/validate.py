@@ -12,7 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 # fullmatch everywhere: '$' would accept a trailing newline ("memory\n")
 PAPER_ID = re.compile(r"[a-z0-9](?:[a-z0-9.-]{0,78}[a-z0-9])?")
@@ -60,7 +61,7 @@ class Suggester:
     against every name, so a run gives at most `budget` of them: a file with
     thousands of unknown ids is reported in linear time."""
 
-    def __init__(self, known: set[str] | list[str], budget: int = 25):
+    def __init__(self, known: Iterable[str], budget: int = 25):
         self.known = sorted(known)
         self.budget = budget
 
@@ -72,7 +73,7 @@ class Suggester:
         return f"did you mean '{close[0]}'?" if close else ""
 
 
-def did_you_mean(word: str, choices: list[str] | set[str]) -> str:
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return Suggester(choices, budget=1)(word)
 
 

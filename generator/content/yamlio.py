@@ -199,7 +199,7 @@ _BOOL_OR_NULL = {"~": None, "null": None, "": None, "true": True, "false": False
 def source_text(text: str, where: tuple[Any, ...]) -> str | None:
     """The scalar exactly as written at `where`, for hints like 'quote it'."""
     try:
-        node = yaml.compose(text, Loader=ContentLoader)
+        node: Any = yaml.compose(text, Loader=ContentLoader)
         for step in where:
             if isinstance(node, yaml.MappingNode):
                 node = next(v for k, v in node.value if _same_key(k, step))
