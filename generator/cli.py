@@ -50,6 +50,14 @@ def site_today(content: Path) -> date:
     return datetime.now(ZoneInfo(tz)).date()
 
 
+def _curator_id(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--curator is written into a digest file: only a valid curator id may get there."""
+    from .content.validate import SLUG
+    if value is not None and not SLUG.fullmatch(value):
+        raise click.BadParameter(f"'{value[:40]!r}' is not a curator id (lowercase letters, digits and '-')")
+    return value
+
+
 def _parse_day(value: str | None) -> date | None:
     if value is None:
         return None
@@ -90,7 +98,8 @@ def check(content: Path, fmt: str) -> None:
 @click.argument("sources", metavar="SOURCE...", nargs=-1, required=True)
 @CONTENT_OPTION
 @click.option("--date", "day", metavar="YYYY-MM-DD", help="The digest day (default: from the source).")
-@click.option("--curator", metavar="ID", help="Curator of newly created digests (default: the first one).")
+@click.option("--curator", metavar="ID", callback=_curator_id,
+              help="Curator of newly created digests (default: the first one).")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 def import_(fmt: str, sources: tuple[str, ...], content: Path, day: str | None, curator: str | None,
             dry_run: bool) -> None:
@@ -219,7 +228,7 @@ def serve(content: Path, output: Path, port: int, theme: str | None) -> None:
 @main.command()
 @click.argument("day", metavar="[DATE]", required=False)
 @CONTENT_OPTION
-@click.option("--curator", metavar="ID", help="Curator of the digest (default: the first one).")
+@click.option("--curator", metavar="ID", callback=_curator_id, help="Curator of the digest (default: the first one).")
 def new(day: str | None, content: Path, curator: str | None) -> None:
     """Create content/digests/DATE.yaml from a template (today in the site's time zone by default)."""
     from .content.files import display_path

@@ -10,6 +10,7 @@ from __future__ import annotations
 import http.server
 import json
 from html import escape as html_escape
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -123,6 +124,18 @@ def error_text(exc: DigestError) -> str:
     return "\n".join(d.format_text() for d in exc.diagnostics)
 
 
+class _QuietServer(http.server.ThreadingHTTPServer):
+    """A client that goes away mid-request (a closed tab, a reload) is normal, not a traceback."""
+
+    report: Callable[[str], None] = print
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            return
+        self.report(f"request from {client_address[0]} failed: {type(error).__name__}: {error}")
+
+
 class DevServer:
     """Builds, serves and watches; `run` blocks until `stop` is called."""
 
@@ -130,7 +143,8 @@ class DevServer:
                  report: Callable[[str], None] = print, host: str = "127.0.0.1"):
         self.content, self.output, self.theme, self.report = content, output, theme, report
         self.state = ServeState()
-        self.server = http.server.ThreadingHTTPServer((host, port), make_handler(output, state=self.state))
+        self.server = _QuietServer((host, port), make_handler(output, state=self.state))
+        self.server.report = report
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self.url = f"http://{host}:{self.port}/"
@@ -142,13 +156,15 @@ class DevServer:
             result = build(self.content, self.output, theme=self.theme, base_url=self.url)
         except DigestError as exc:
             text = error_text(exc)
-            self.state.failed(text)
-            self.report(f"build failed; still serving the last good site:\n{text}")
-            return None
-        self.state.succeeded()
-        self.report(f"rebuilt {result.pages:,} pages in {time.perf_counter() - started:.2f} s")
-        return result
-
+        except Exception as exc:  # a bug in digest must not end the server: show it like a content error
+            text = f"internal error while building: {type(exc).__name__}: {exc} (please report this)"
+        else:
+            self.state.succeeded()
+            self.report(f"rebuilt {result.pages:,} pages in {time.perf_counter() - started:.2f} s")
+            return result
+        self.state.failed(text)
+        self.report(f"build failed; still serving the last good site:\n{text}")
+        return None
     def watched(self) -> list[Path]:
         from .site.themes import theme_dirs
         return [p for p in (self.content, *theme_dirs(self.content)) if p.is_dir()]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from ..diagnostics import Diagnostic, DigestError
 from ..site import api, urls
 from ..site.catalog import Catalog
 from ..site.feeds import Feeds
@@ -53,7 +54,9 @@ class Plan:
         return Output(path, self.fingerprint(self.global_key, kind, extra, args), make, args, kind)
 
     def outputs(self) -> list[Output]:
-        return [*self.pages(), *self.feeds(), *self.api(), *self.static(), *self.meta()]
+        outputs = [*self.pages(), *self.feeds(), *self.api(), *self.static(), *self.meta()]
+        check_paths(outputs)
+        return outputs
 
     def pages(self) -> list[Output]:
         whole_site = ""
@@ -99,6 +102,26 @@ class Plan:
         keys = {item.path: item.key for item in outputs}
         return {name: self.fingerprint(tuple(keys[urls.file_for(urls.paper(pid))] for pid in ids))
                 for name, ids in self.catalog.search_shards.items()}
+
+
+def check_paths(outputs: list[Output]) -> None:
+    """Two outputs must never claim one path, nor a file the folder of another (a paper
+    id 'feed.xml' would need papers/feed.xml/ where the paper feed is written)."""
+    files: dict[str, Output] = {}
+    problems = []
+    for item in outputs:
+        if item.path in files:
+            problems.append(f"'{item.path}' would be written twice (a {files[item.path].kind} and a {item.kind})")
+        files[item.path] = item
+    for item in outputs:
+        parts = item.path.split("/")
+        for i in range(1, len(parts)):
+            folder = "/".join(parts[:i])
+            if folder in files:
+                problems.append(f"'{folder}' is both a file (a {files[folder].kind}) and the folder of '{item.path}'")
+    if problems:
+        raise DigestError([Diagnostic("output", 0, 0, p, "rename the paper, tag or page that claims this address")
+                           for p in problems[:20]])
 
 
 def _identity(data: bytes) -> bytes:

@@ -93,7 +93,7 @@ def validate(value: Any, spec: Field, where: tuple[Any, ...] = ()) -> list[Probl
         context = f" in {spec.label}" if spec.label else _in(where)
         for key in value:
             if key not in spec.fields:
-                shown = _short(str(key))
+                shown = _short(_as_written(key))
                 hint = did_you_mean(str(key), set(spec.fields)) or "allowed keys: " + ", ".join(spec.fields)
                 problems.append(Problem(where + (key,), f"unknown key '{shown}'{context}", hint, at_key=True))
         for key, sub in spec.fields.items():
@@ -161,6 +161,15 @@ def _validate_scalar(value: Any, spec: Field, where: tuple[Any, ...]) -> list[Pr
         if message:
             return [Problem(where, f"{name} {message}")]
     return []
+
+
+def _as_written(key: Any) -> str:
+    """A key as YAML spells it: '~' rather than Python's None, 'true' rather than True."""
+    if key is None:
+        return "~"
+    if isinstance(key, bool):
+        return str(key).lower()
+    return str(key)
 
 
 def char_name(char: str) -> str:

@@ -1,53 +1,77 @@
-"""Reading an import SOURCE: a local file, or an http(s) URL."""
+"""Reading an import SOURCE: a local file, or an http(s) URL.
+
+Local sources are read like content files (regular files only, size capped
+while reading: a FIFO or /dev/zero is refused, not waited on). A URL is
+fetched with a timeout per network operation and one overall deadline, so a
+server that sends a byte a second cannot keep an import running.
+"""
 from __future__ import annotations
 
+import threading
+import time
 import urllib.error
 import urllib.request
-from pathlib import Path
+from typing import Any
 
+from ..content import files
 from ..diagnostics import DigestError
 
 MAX_BYTES = 20_000_000
-TIMEOUT_SECONDS = 30
+TIMEOUT_SECONDS = 30  # per connect or read
+DEADLINE_SECONDS = 90  # for the whole fetch
 
 
 def is_url(source: str) -> bool:
     return source.startswith(("http://", "https://"))
 
 
-def read_source(source: str) -> tuple[bytes, str]:
+def read_source(source: str, deadline: float = DEADLINE_SECONDS) -> tuple[bytes, str]:
     """The bytes of SOURCE and its content type ('' for files)."""
     if is_url(source):
-        return _fetch(source)
-    path = Path(source)
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise DigestError.single(source, f"source is larger than {MAX_BYTES:,} bytes")
-        return path.read_bytes(), ""
-    except FileNotFoundError:
-        raise DigestError.single(source, "source file not found") from None
-    except IsADirectoryError:
-        raise DigestError.single(source, "source is a folder", "pass the files inside it") from None
-    except OSError as exc:
-        raise DigestError.single(source, f"cannot read source: {exc.strerror or exc}") from None
+        return fetch(source, deadline)
+    return files.read_bytes(source, None, source, limit=MAX_BYTES), ""
 
 
-def _fetch(url: str) -> tuple[bytes, str]:
+def fetch(url: str, deadline: float = DEADLINE_SECONDS) -> tuple[bytes, str]:
+    """GET `url` within `deadline` seconds in all; the body is capped at MAX_BYTES."""
+    outcome: dict[str, Any] = {}
+    worker = threading.Thread(target=_fetch_into, args=(url, time.monotonic() + deadline, outcome), daemon=True)
+    worker.start()
+    worker.join(deadline + 1)
+    if worker.is_alive() or "timeout" in outcome:
+        raise DigestError.single(url, f"the server did not send the whole response within {deadline:g} s",
+                                 "try again later; nothing was imported")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["body"], outcome["type"]
+
+
+def _fetch_into(url: str, until: float, outcome: dict[str, Any]) -> None:
     request = urllib.request.Request(url, headers={"User-Agent": "digest-importer/1.0",
                                                    "Accept": "application/json, application/atom+xml, */*"})
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (http(s) only)
-            body = response.read(MAX_BYTES + 1)
-            content_type = response.headers.get_content_type() or ""
+            chunks, size = [], 0
+            while True:
+                if time.monotonic() > until:
+                    outcome["timeout"] = True
+                    return
+                chunk = response.read1(65536)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > MAX_BYTES:
+                    outcome["error"] = DigestError.single(url, f"response is larger than {MAX_BYTES:,} bytes")
+                    return
+                chunks.append(chunk)
+            outcome["body"], outcome["type"] = b"".join(chunks), response.headers.get_content_type() or ""
     except urllib.error.HTTPError as exc:
-        raise DigestError.single(url, f"the server answered HTTP {exc.code} {exc.reason}",
-                                 "try again later; nothing was imported") from None
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        outcome["error"] = DigestError.single(url, f"the server answered HTTP {exc.code} {exc.reason}",
+                                              "try again later; nothing was imported")
+    except (urllib.error.URLError, TimeoutError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise DigestError.single(url, f"cannot fetch source: {reason}", "check the URL and your connection") from None
-    if len(body) > MAX_BYTES:
-        raise DigestError.single(url, f"response is larger than {MAX_BYTES:,} bytes")
-    return body, content_type
+        outcome["error"] = DigestError.single(url, f"cannot fetch source: {reason}",
+                                              "check the URL and your connection")
 
 
 def decode(body: bytes, source: str) -> str:
