@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from click.testing import CliRunner
 
 from generator.build import build
 from generator.cli import main
+from generator.diagnostics import DigestError
 
 from .conftest import DATA, REPO, minimal_site
 
@@ -114,6 +116,80 @@ CONTENT_CASES = [
     ("page without front matter", {"content/pages/about.md": "# About\n"}, "error", "no front matter"),
     ("page javascript: link", {"content/pages/about.md": "---\ntitle: About\n---\n[x](javascript:alert(1))\n"},
      "warning", "link 'javascript:alert(1)'"),
+    # special files and symlinks: only regular files inside content/ are read
+    ("digest is a FIFO", {"content/digests/2024-11-01.yaml": lambda p: os.mkfifo(p)}, "error",
+     "is a FIFO (named pipe), not a regular file"),
+    ("digest links to /dev/zero", {"content/digests/2024-11-01.yaml": lambda p: p.symlink_to("/dev/zero")}, "error",
+     "is a symlink that leads out of content"),
+    ("digest is a folder", {"content/digests/2024-11-01.yaml": lambda p: p.mkdir()}, "error", "is a folder"),
+    ("digests/ is a file", {"content/digests/2024-10-25.yaml": None, "content/digests": lambda p: (
+        p.rmdir(), p.write_text("x"))}, "error", "content/digests: error: is a file, not a folder"),
+    ("page links to /etc/passwd", {"content/pages/notes.md": lambda p: p.symlink_to("/etc/passwd")}, "error",
+     "content/pages/notes.md: error: is a symlink that leads out of content"),
+    ("static file links out", {"content/static/notes.txt": lambda p: p.symlink_to("/etc/passwd")}, "error",
+     "content/static/notes.txt: error: is a symlink that leads out of content"),
+    ("record links out", {"content/papers/2410/2410.18001.yaml": lambda p: p.symlink_to("/etc/hostname")}, "error",
+     "is a symlink that leads out of content"),
+    ("template links out", {"content/templates/base.html": lambda p: p.symlink_to("/etc/passwd")}, "error",
+     "content/templates/base.html: error: is a symlink that leads out of content"),
+    ("symlink inside content is fine", {"content/pages/about.md": "---\ntitle: About\n---\nHi\n",
+                                        "content/pages/info.md": lambda p: p.symlink_to("about.md")}, "ok", ""),
+    # characters XML and HTML refuse, however they are written
+    ("control char as YAML escape", {D: 'date: 2024-10-25\ntitle: "a\\x01b"\ncurator: ada\n' + ENTRY}, "error",
+     "2024-10-25.yaml:2:8: error: 'title' contains the control character U+0001"),
+    ("NUL as YAML escape", digest('intro: "a\\0b"\n' + ENTRY), "error", "contains the control character U+0000"),
+    ("non-character as YAML escape", digest(ENTRY + '    note: "x\\uFFFE"\n'), "error", "U+FFFE"),
+    ("lone surrogate escape", digest('intro: "\\uD800"\n' + ENTRY), "error", "2024-10-25.yaml:4:"),
+    ("raw C1 control", {D: (HEAD + ENTRY + "    note: a\u0085b\n")}, "error", "2024-10-25.yaml:"),
+    ("control char in a page", {"content/pages/about.md": "---\ntitle: About\n---\nx\x07y\n"}, "error",
+     "about.md:4:1: error: the page contains the control character U+0007"),
+    # numbers and tags beyond what any field holds
+    ("4,400-digit upvotes", {P: "id: '2410.18000'\ntitle: X\nupvotes: " + "9" * 4400 + "\n"}, "error",
+     "2410.18000.yaml:3:10: error: number with 4,400 characters is too large"),
+    ("4,000 hex digits", {P: "id: '2410.18000'\ntitle: X\nupvotes: 0x" + "f" * 4000 + "\n"}, "error",
+     "too large"),
+    ("huge upvotes", {P: "id: '2410.18000'\ntitle: X\nupvotes: 10000000000000000\n"}, "error",
+     "'upvotes' must be at most"),
+    ("!!timestamp 2026-02-30", {D: "date: !!timestamp 2026-02-30\ntitle: T\ncurator: ada\n" + ENTRY}, "error",
+     "2024-10-25.yaml:1:7: error: YAML syntax error: could not determine a constructor"),
+    ("!!binary", digest("intro: !!binary aGVsbG8=\n" + ENTRY), "error", "could not determine a constructor"),
+    ("~ as a key", {D: HEAD + "~: x\n" + ENTRY}, "error", "2024-10-25.yaml:4:1: error: unknown key '~'"),
+    ("true as a key", {D: HEAD + "true: x\n" + ENTRY}, "error", "2024-10-25.yaml:4:1: error: unknown key 'true'"),
+    ("newline in a key", {D: HEAD + '"a\\nb": x\n' + ENTRY}, "error", "unknown key 'a b'"),
+    ("tag with a newline", digest(ENTRY + '    tags: ["memory\\n"]\n'), "error", "tag 'memory ' is not a valid name"),
+    ("null override", digest(ENTRY + "    override: {title: null}\n"), "ok", ""),
+    ("paper id claims the feed", {"content/papers/t-fe/feed.xml.yaml": "id: feed.xml\ntitle: F\n",
+                                  D: HEAD + "papers:\n  - paper: feed.xml\n"}, "error",
+     "'papers/feed.xml' is both a file (a feed) and the folder of 'papers/feed.xml/index.html'"),
+    # pathological Markdown renders in linear time
+    ("800 nested bullets", digest(ENTRY + "    note: '" + "- " * 800 + "'\n"), "ok", ""),
+    ("800 nested numbers", digest(ENTRY + "    note: '" + "1. " * 800 + "'\n"), "ok", ""),
+    ("8,000 brackets", digest(ENTRY + "    note: '" + "[" * 8000 + "'\n"), "ok", ""),
+    ("disguised javascript: link", digest(ENTRY + "    note: '[x](jav&#x61;script:alert(1))'\n"), "warning",
+     "link 'javascript:alert(1)' is not http(s) or relative"),
+    ("tab-split javascript: link", digest(ENTRY + "    note: '[x](jav&#x09;ascript:alert(1))'\n"), "warning",
+     "link 'jav%09ascript:alert(1)' is not http(s) or relative"),
+    ("protocol-relative link", digest(ENTRY + "    note: '[x](//evil.example/x)'\n"), "warning",
+     "link '//evil.example/x' is not http(s) or relative"),
+    # templates come from forks: sandboxed, and their mistakes are located
+    ("template runs a shell command", {"content/templates/base.html":
+        "{{ cycler.__init__.__globals__.os.system('touch pwned') }}"}, "error",
+     "content/templates/base.html:1:1: error: not allowed in a template"),
+    ("template modifies data", {"content/templates/base.html": "{{ menu_pages.__len__() }}"}, "error",
+     "not allowed in a template"),
+    ("template syntax error", {"content/templates/base.html": "line one\n{% if %}\n"}, "error",
+     "content/templates/base.html:2:1: error: template syntax error"),
+    ("template undefined name", {"content/templates/base.html": "{{ nothing_here }}"}, "error",
+     "content/templates/base.html:1:1: error: undefined in template: 'nothing_here' is undefined"),
+    ("template missing include", {"content/templates/base.html": "x\n{% include 'nope.html' %}"}, "error",
+     "content/templates/base.html:2:1: error: template 'nope.html' not found"),
+    ("template includes itself", {"content/templates/partials/entry.html": "{% include 'partials/entry.html' %}"},
+     "error", "content/templates/partials/entry.html:1:1: error: templates include or extend each other"),
+    ("non-UTF-8 CSS", {"content/static/css/x.css": b"body{content:'\xff'}"}, "error",
+     "content/static/css/x.css:1:15: error: file is not valid UTF-8"),
+    ("theme without templates", {"themes/empty/theme.yaml": "name: empty\n",
+                                 "content/site.yaml": "title: T\nbase_url: https://x.org/\ntheme: empty\n"},
+     "error", "themes/empty: error: theme 'empty' has no template 'index.html'"),
 ]
 
 
@@ -139,12 +215,16 @@ def _apply(root: Path, files: dict) -> None:
         if data is None:
             path.unlink()
             continue
+        if callable(data):  # a special file: a FIFO, a symlink, a folder
+            path.parent.mkdir(parents=True, exist_ok=True)
+            data(path)
+            continue
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
 
 
 def test_corpus_is_large_enough() -> None:
-    assert len(CONTENT_CASES) + len(IMPORT_CASES) >= 60
+    assert len(CONTENT_CASES) + len(IMPORT_CASES) >= 120
 
 
 @pytest.mark.parametrize("name,files,expected,text", CONTENT_CASES, ids=[c[0] for c in CONTENT_CASES])
@@ -172,7 +252,7 @@ def test_hostile_content(good_output: Path, tmp_path: Path, monkeypatch: pytest.
     else:
         assert result.exit_code == 0, output
         if expected == "warning":
-            assert "warning: " + text in output or text in output, output
+            assert f"warning: {text}" in output, output
         html = "\n".join(p.read_text(encoding="utf-8") for p in (root / "output").rglob("*.html"))
         assert "javascript:" not in html and "<script>alert" not in html
 
@@ -229,3 +309,46 @@ def test_hostile_import_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         assert check.exit_code == 0, check.output
         records = "\n".join(p.read_text(encoding="utf-8") for p in (tmp_path / "content" / "papers").rglob("*.yaml"))
         assert "javascript:" not in records
+
+
+def test_an_import_source_that_is_a_fifo_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    minimal_site(tmp_path / "content")
+    os.mkfifo(tmp_path / "pipe")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["import", "hf-page", "pipe", "--date", "2024-10-25"])
+    assert result.exit_code == 1 and "pipe: error: is a FIFO (named pipe), not a regular file" in result.output
+
+
+def test_a_server_that_sends_a_byte_at_a_time_hits_the_deadline() -> None:
+    import http.server
+    import threading
+    import time
+
+    from generator.importers.sources import fetch
+
+    class Drip(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            for _ in range(100):  # bounded: at most 20 s, far past the deadline
+                try:
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                except OSError:
+                    return
+                time.sleep(0.2)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Drip)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(DigestError) as info:  # without the deadline, 20 s of spaces would arrive whole
+            fetch(f"http://127.0.0.1:{server.server_address[1]}/", deadline=1.0)
+        assert "did not send the whole response within 1 s" in info.value.diagnostics[0].message
+    finally:
+        server.shutdown()
+        server.server_close()

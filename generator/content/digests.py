@@ -141,7 +141,7 @@ def _build_digest(doc: Document, papers: dict[str, Paper], curators: dict[str, C
 
 def warn_unsafe_links(doc: Document, where: tuple[Any, ...], text: str, report: Report) -> None:
     """Links other than http(s) and relative ones are dropped from the page; say so."""
-    if ":" not in text or not ("](" in text or "<" in text or "]:" in text):
+    if not ("](" in text or "<" in text or "]:" in text):
         return  # no Markdown or HTML link can hide here: the common case stays cheap
     from ..site.markup import unsafe_links
     for url in unsafe_links(text):

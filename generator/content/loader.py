@@ -147,7 +147,7 @@ def _load_page(path: Path, content: Path, report: Report) -> Page | None:
         report.error(shown, f"the page contains the control character {char_name(bad.group())}",
                      "remove it; only tabs and line breaks may appear in text", line, 1)
         return None
-    if ":" in body:
+    if "](" in body or "<" in body or "]:" in body:
         from ..site.markup import unsafe_links
         for url in unsafe_links(body):
             line = text.count("\n", 0, max(text.find(url), 0)) + 1

@@ -12,7 +12,9 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..content.files import display_path
 from ..content.model import SiteConfig
+from ..diagnostics import DigestError
 from . import filters, urls
 from .catalog import Catalog
 from .markup import abstract_html, plain_text, render_markdown, truncate
@@ -100,6 +102,11 @@ class PageRenderer:
             "bibtex": filters.bibtex}, globals_={
             "site": self.config, "plural": filters.plural, "scholarly_article": filters.scholarly_article, "urls": URLS, "catalog": catalog,
             "menu_pages": tuple(p for p in catalog.site.pages if p.menu)})
+        missing = [name for name in REQUIRED_TEMPLATES if self.templates._find(name) is None]
+        if missing:
+            raise DigestError.single(display_path(theme.chain[0]), f"theme '{theme.name}' has no template "
+                                     f"'{missing[0]}'" + (f" (nor {len(missing) - 1} more)" if len(missing) > 1 else ""),
+                                     "add 'extends: default' to its theme.yaml, or add the templates")
 
     def abs_url(self, path: str) -> str:
         return urls.absolute(self.config.base_url, path)

@@ -77,6 +77,7 @@ class TemplateSet:
             undefined=jinja2.StrictUndefined, auto_reload=False, cache_size=-1)
         self.env.filters.update(filters)
         self.env.globals.update(globals_)
+        self.site_folder = str(theme.site_templates.path) + "/" if theme.site_templates else ""
         self._deps: dict[str, Dependencies] = {}
         self._parsed: dict[str, tuple[str, set[str], set[str | None]]] = {}
 
@@ -97,37 +98,52 @@ class TemplateSet:
     def dependencies(self, name: str) -> Dependencies:
         if name not in self._deps:
             seen: set[str] = set()
-            todo = [name]
+            todo: list[tuple[str, str]] = [(name, "")]
             while todo:
-                current = todo.pop()
+                current, parent = todo.pop()
                 if current in seen:
                     continue
                 seen.add(current)
-                refs = self._parse(current)[2]
+                try:
+                    refs = self._parse(current)[2]
+                except DigestError:
+                    if parent and self._find(current) is None:
+                        raise self._missing(current, parent) from None
+                    raise
                 if None in refs:  # a name computed at render time: assume any template
-                    todo.extend(self.env.list_templates())
-                todo.extend(r for r in refs if r is not None)
+                    todo.extend((t, current) for t in self.env.list_templates())
+                todo.extend((r, current) for r in refs if r is not None)
             parts = sorted(self._parse(n)[0] for n in seen)
             variables = set().union(*(self._parse(n)[1] for n in seen))
             self._deps[name] = Dependencies(hashlib.blake2b("".join(parts).encode(), digest_size=16).hexdigest(),
                                             bool(variables & WHOLE_SITE_GLOBALS))
         return self._deps[name]
 
+    def _find(self, name: str) -> Any:
+        return self.env.loader._find(name)  # type: ignore[union-attr]
+
+    def _missing(self, name: str, parent: str) -> DigestError:
+        """A template that names one that does not exist, at the line that names it."""
+        source, filename, _ = self.env.loader.get_source(self.env, parent)  # type: ignore[union-attr]
+        line = next((i for i, text in enumerate(source.splitlines(), 1) if name in text), 1)
+        return DigestError.single(files.display_path(filename), f"template '{name}' not found", "check the name in "
+                                  "{% extends %} / {% include %}, or add the template to content/templates/", line, 1)
+
     def render(self, name: str, context: dict[str, Any]) -> str:
         try:
             return self.env.get_template(name).render(context)
         except (jinja2.TemplateError, RecursionError, TypeError, ValueError, AttributeError, KeyError,
                 ZeroDivisionError, OverflowError) as exc:
-            raise template_error(exc, name) from None
+            raise template_error(exc, name, self.site_folder) from None
 
 
-def template_error(exc: BaseException, rendering: str = "") -> DigestError:
+def template_error(exc: BaseException, rendering: str = "", prefer: str = "") -> DigestError:
     """A template problem as `file:line: message`, from the exception or, for
     errors raised while rendering, the innermost template frame."""
     if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
         return DigestError.single(files.display_path(exc.filename), f"template syntax error: {exc.message}",
                                   "", exc.lineno or 1, 1)
-    where, line = _template_frame(exc.__traceback__)
+    where, line = _template_frame(exc.__traceback__, prefer)
     if isinstance(exc, jinja2.TemplateNotFound):
         message = f"template '{exc.name}' not found"
         hint = "check the name in {% extends %} / {% include %}, or add the template to content/templates/"
@@ -144,13 +160,16 @@ def template_error(exc: BaseException, rendering: str = "") -> DigestError:
     return DigestError.single(files.display_path(where), message, hint, line, 1)
 
 
-def _template_frame(tb: TracebackType | None) -> tuple[str, int]:
+def _template_frame(tb: TracebackType | None, prefer: str = "") -> tuple[str, int]:
     """The innermost traceback frame that belongs to a template file (Jinja maps
-    compiled template code back to template file names and lines)."""
-    where, line = "", 0
+    compiled template code back to template file names and lines); a frame in
+    the site's own templates (`prefer`) wins, since that is where a loop or a
+    mistake usually is."""
+    frames: list[tuple[str, int]] = []
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if filename.endswith((".html", ".xml", ".txt", ".j2", ".jinja")):
-            where, line = filename, tb.tb_lineno
+            frames.append((filename, tb.tb_lineno))
         tb = tb.tb_next
-    return where, line
+    own = [f for f in frames if prefer and f[0].startswith(prefer)]
+    return (own or frames or [("", 0)])[-1]
