@@ -58,3 +58,18 @@ def test_pull_request_workflow_annotates_and_uploads_a_preview() -> None:
     assert "digest check --format github" in runs and "bash .ci/run" in runs and "digest build" in runs
     assert any(s.get("uses", "").startswith("actions/upload-artifact@") for s in steps)
     assert "GITHUB_STEP_SUMMARY" in runs
+
+
+def test_fork_code_in_a_pull_request_gets_no_write_token_and_no_secret() -> None:
+    """The pull-request workflow runs a fork's content, templates and code: it must run with
+    `pull_request` (the fork's own read-only token), never `pull_request_target`."""
+    workflow = load("pull-request.yml")
+    assert set(workflow[True]) == {"pull_request"}
+    assert workflow["permissions"] == {"contents": "read"}
+    for job in workflow["jobs"].values():
+        assert "permissions" not in job  # nothing widens the read-only token
+        for step in job["steps"]:
+            assert "secrets." not in str(step) and "persist-credentials: true" not in str(step)
+    checkout = next(s for s in workflow["jobs"]["check-and-preview"]["steps"]
+                    if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout.get("with", {}).get("persist-credentials") is False
