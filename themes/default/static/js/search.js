@@ -163,7 +163,7 @@
   function item(row) {
     var li = element("li");
     var link = element("a", "", row[1]);
-    link.href = new URL(row[0], root).href;
+    link.setAttribute("href", new URL(row[0], root).pathname);
     li.appendChild(link);
     var details = [row[2], row[3]].filter(Boolean).join(" · ");
     if (details) { li.appendChild(element("span", "muted", details)); }
@@ -173,7 +173,7 @@
       row[4].forEach(function (name) {
         var tagItem = element("li");
         var tagLink = element("a", "tag", name);
-        tagLink.href = new URL("tags/" + encodeURIComponent(name) + "/", root).href;
+        tagLink.setAttribute("href", new URL("tags/" + encodeURIComponent(name) + "/", root).pathname);
         tagItem.appendChild(tagLink);
         tags.appendChild(tagItem);
       });
@@ -223,8 +223,9 @@
       if (token !== run) { return; }
       shown = docs;
       list.textContent = "";
-      status.textContent = describe(state, docs.length);
-      return showMore(token, false);
+      return showMore(token, false).then(function () {
+        if (token === run) { status.textContent = describe(state, docs.length); }
+      });
     }).catch(function () {
       if (token === run) { status.textContent = "Search is not available right now."; }
     });
