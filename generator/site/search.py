@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Iterable, Mapping, Sequence
 
 from .catalog import Catalog
-from .markup import plain_text
 from .search_terms import FORMAT, KEY_CHARS, SCALE, STOP, Record, shard_key, stem, tag_file, words
 
 ROOT = "search/index/"
+_LINK_TARGETS = re.compile(r"\]\([^)]*\)|<[^>]*>|https?://\S+")  # Markdown link targets, tags, URLs
 CHUNK = 32  # documents per docs/ file
 
 
@@ -38,7 +39,7 @@ def search_records(catalog: Catalog) -> list[Record]:
         shown = appearances[0].paper
         org = shown.organization
         organization = tuple(dict.fromkeys(n for n in (org.name, org.fullname) if n)) if org else ()
-        notes = tuple(plain_text(a.entry.note) for a in appearances if a.entry.note)
+        notes = tuple(_LINK_TARGETS.sub(" ", a.entry.note) for a in appearances if a.entry.note)
         tags = tuple(sorted({t for a in appearances for t in a.entry.tags}))
         records.append(Record(paper.id, f"papers/{paper.id}/", shown.title, shown.authors, organization,
                               shown.abstract, notes, tags, appearances[-1].digest.date.isoformat(), shown.byline))
