@@ -209,6 +209,7 @@
   }
 
   function update(push) {
+    if (!meta) { return Promise.resolve(); }  // not loaded yet: searched once it is
     var state = readForm();
     if (push) { writeURL(state); }
     var token = ++run;
@@ -256,20 +257,25 @@
   list.parentNode.insertBefore(more, list.nextSibling);
   more.addEventListener("click", function () { showMore(run, true); });
 
+  // Listen at once: what a reader types while the index loads is kept, and searched when it is there.
+  input.addEventListener("input", soon);
+  [tagSelect, yearSelect, sortSelect].forEach(function (s) { s.addEventListener("change", function () { update(true); }); });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    clearTimeout(timer);
+    update(true);
+  });
+  window.addEventListener("popstate", restore);
+  window.addEventListener("pageshow", function (event) { if (event.persisted) { restore(); } });
+
   load("meta.json").then(function (m) {
     meta = m;
     options(tagSelect, meta.tags.map(function (r) { return [r[0], r[0] + " (" + r[2] + ")"]; }));
     options(yearSelect, meta.years.slice().reverse().map(function (r) { return [r[0], r[0]]; }));
-    input.addEventListener("input", soon);
-    [tagSelect, yearSelect, sortSelect].forEach(function (s) { s.addEventListener("change", function () { update(true); }); });
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      clearTimeout(timer);
-      update(true);
-    });
-    window.addEventListener("popstate", restore);
-    window.addEventListener("pageshow", function (event) { if (event.persisted) { restore(); } });
-    return restore();
+    var state = readURL();
+    if (!state.q && input.value) { state.q = input.value; }  // typed before the index arrived
+    setForm(state);
+    return update(true);
   }).catch(function () {
     status.textContent = "Search is not available: the index could not be loaded.";
   });
