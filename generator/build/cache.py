@@ -23,7 +23,7 @@ from .. import __version__
 from ..content.loader import ContentCache
 from ..content.model import Paper, from_data, record_data
 
-FORMAT = 7
+FORMAT = 8
 RACY_NS = 2_000_000_000  # a file changed this recently may change again within the same mtime tick
 HEADER = f"digest-cache {FORMAT} {__version__} {sys.version_info[:2]}\n".encode()
 
@@ -41,7 +41,7 @@ class BuildCache:
     content: ContentCache = field(default_factory=ContentCache)
     tree: str = ""  # id of the output tree the manifest describes
     manifest: dict[str, str] = field(default_factory=dict)  # output path -> key
-    search_keys: dict[str, str] = field(default_factory=dict)  # search shard -> key of its pages
+    search_terms: dict[str, dict[str, int]] = field(default_factory=dict)  # search record key -> its analysis
 
     @classmethod
     def load(cls, folder: Path) -> "BuildCache":
@@ -55,7 +55,9 @@ class BuildCache:
                                      for name, size, mtime, digest, data in rows}
             cache.content.digests = {name: ((size, mtime), data) for name, size, mtime, data in main["digests"]}
             cache.tree, cache.manifest = str(main["tree"]), dict(main["manifest"])
-            cache.search_keys = dict(main["search_keys"])
+            terms = _read_marshal(folder / "search.marshal")
+            if terms and isinstance(terms[0], dict) and all(type(v) is dict for v in terms[0].values()):
+                cache.search_terms = terms[0]
         except (TypeError, ValueError, KeyError, AttributeError):
             return cls(folder)  # damaged or foreign: start over
         if not all(isinstance(k, str) and isinstance(v, str) for k, v in cache.manifest.items()):
@@ -63,7 +65,7 @@ class BuildCache:
         return cache
 
     def forget_output(self) -> None:
-        self.tree, self.manifest, self.search_keys = "", {}, {}
+        self.tree, self.manifest = "", {}
 
     def save(self) -> None:
         """Write the cache; raises OSError (the build reports it as a warning)."""
@@ -76,9 +78,10 @@ class BuildCache:
                    for name, (st, digest, paper) in self.content.records.items()]
         digests = [(name, *stamp(st), data) for name, (st, data) in self.content.digests.items()]
         _write(self.folder / "records.marshal", HEADER + marshal.dumps(records))
+        _write(self.folder / "search.marshal", HEADER + marshal.dumps([self.search_terms]))
         _write(self.folder / "build.json", json.dumps(
             {"format": FORMAT, "version": __version__, "tree": self.tree, "manifest": self.manifest,
-             "search_keys": self.search_keys, "digests": digests}, separators=(",", ":")).encode())
+             "digests": digests}, separators=(",", ":")).encode())
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:

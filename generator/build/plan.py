@@ -2,7 +2,7 @@
 
 Every output is a function and the data it is made from: a page is its
 template and the view it receives (site/pages.py), a feed or JSON file is a
-function of the items it lists. An output's key is a fingerprint of exactly
+function of the items it lists, a search index file of the paper records it covers. An output's key is a fingerprint of exactly
 that data, plus the templates it can reach, the site settings, the static
 assets and the code that renders (digest's source and library versions). No
 key is kept by hand: what an output is made of is what its key covers, so an
@@ -18,10 +18,13 @@ from ..site import api, urls
 from ..site.catalog import Catalog
 from ..site.feeds import Feeds
 from ..site.pages import PageRenderer, page_views
+from ..site.search import ROOT as SEARCH_ROOT, index_files, search_records
+from ..site.search_terms import analyze
 from ..site.sitemap import robots_txt, sitemap_entries, sitemap_xml
 from ..site.themes import Asset, Theme
 from .fingerprint import Fingerprinter
 from .stamp import code_fingerprint
+from .workers import run_map
 
 
 @dataclass(frozen=True)
@@ -97,11 +100,19 @@ class Plan:
         return [self._output(urls.SITEMAP, "meta", sitemap_xml, base, sitemap_entries(self.catalog)),
                 self._output(urls.ROBOTS, "meta", robots_txt, base)]
 
-    def search_keys(self, outputs: list[Output]) -> dict[str, str]:
-        """Search shard -> a key of the pages it indexes."""
-        keys = {item.path: item.key for item in outputs}
-        return {name: self.fingerprint(tuple(keys[urls.file_for(urls.paper(pid))] for pid in ids))
-                for name, ids in self.catalog.search_shards.items()}
+    def search(self, known: dict[str, dict[str, int]], jobs: int) -> tuple[list[Output], dict[str, dict[str, int]]]:
+        """The search index files (site/search.py), and each record's analysis by
+        record key for the next build. Every file is made from the per-paper
+        records alone; only papers whose record changed are analysed again, on
+        `jobs` processes, and only files whose bytes change are written."""
+        docs = search_records(self.catalog)
+        keys = [r.key for r in docs]
+        todo = [r for r, k in zip(docs, keys) if k not in known]
+        fresh = dict(zip((r.key for r in todo), run_map(analyze, todo, jobs)))
+        analyses = [known[k] if k in known else fresh[k] for k in keys]
+        files = index_files(docs, analyses)
+        outputs = [self._output(SEARCH_ROOT + path, "search", _identity, data) for path, data in files.items()]
+        return outputs, dict(zip(keys, analyses))
 
 
 def check_paths(outputs: list[Output]) -> None:

@@ -1,7 +1,8 @@
 """`digest build`: the whole pipeline, top to bottom.
 
 load -> validate -> model -> plan (pages, feeds, JSON, static, sitemap) ->
-write what changed -> search index -> swap into place. Output depends on
+search index ->
+write what changed -> swap into place. Output depends on
 content only: no clock, locale, time zone or unsorted iteration reaches it.
 """
 from __future__ import annotations
@@ -20,7 +21,6 @@ from ..content.validate import validate
 from ..content import schema
 from ..diagnostics import Diagnostic, DigestError, WARNING
 from ..site.catalog import build_catalog
-from ..site.search import SHARD_ROOT, index_shard
 from ..site.themes import fingerprint_assets, load_theme, theme_dirs
 from .cache import BuildCache, cache_dir
 from .output import OutputFolder
@@ -94,16 +94,18 @@ def run(content: Path, output: Path, options: BuildOptions, progress: Progress =
     plan = Plan(catalog, theme, assets)
     outputs = plan.outputs()  # pages, feeds, JSON API, static files, sitemap
     lap("plan")
+    if options.search:  # the index files are ordinary outputs, made from per-paper records
+        index, cache.search_terms = plan.search(cache.search_terms, options.jobs)
+        outputs += index
+        result.search_indexed = True
+        lap("search")
 
     writer = SiteWriter(folder, cache.manifest, options.jobs, progress)
     try:
         writer.write(outputs)  # renders what changed, links the rest
         lap("render")
-        search_keys = plan.search_keys(outputs) if options.search else {}
-        result.search_indexed = _search(writer, catalog.search_shards, search_keys, cache.search_keys, progress)
-        lap("search")
         manifest = {o.path: o.key for o in outputs}
-        tree = plan.fingerprint(manifest, search_keys)
+        tree = plan.fingerprint(manifest)
         writer.commit(tree)  # the atomic swap
     except BaseException:
         writer.discard()
@@ -115,7 +117,7 @@ def run(content: Path, output: Path, options: BuildOptions, progress: Progress =
     result.papers, result.digests, result.files = len(catalog.papers), len(site.digests), len(outputs)
     result.rendered, result.incremental = writer.rendered, bool(cache.manifest)
     result.removed = len(set(cache.manifest) - set(manifest))
-    cache.tree, cache.manifest, cache.search_keys = tree, manifest, search_keys
+    cache.tree, cache.manifest = tree, manifest
     try:
         cache.save()
         stamp.write(inputs, newest, time.time_ns(), tree, outputs_stamp(output_names(folder.path)),
@@ -125,18 +127,6 @@ def run(content: Path, output: Path, options: BuildOptions, progress: Progress =
                                           f"{exc.strerror or exc}", "the next build will be a full one", WARNING))
     result.seconds = time.perf_counter() - started
     return result
-
-
-def _search(writer: SiteWriter, shards: dict[str, tuple[str, ...]], keys: dict[str, str],
-            previous: dict[str, str], progress: Progress) -> bool:
-    """Index the search shards whose pages changed; link the others unchanged."""
-    stale = [name for name in shards if name in keys
-             and (previous.get(name) != keys[name] or not writer.link_tree(f"{SHARD_ROOT}/{name}"))]
-    for done, name in enumerate(stale):
-        progress("search", done, len(stale))
-        index_shard(writer.staging, [f"papers/{pid}/index.html" for pid in shards[name]],
-                    writer.staging / SHARD_ROOT / name)
-    return bool(stale)
 
 
 def _stamp_options(options: BuildOptions, folder: OutputFolder) -> tuple[object, ...]:

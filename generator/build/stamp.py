@@ -18,7 +18,7 @@ from typing import Any
 from .. import __version__
 from .cache import RACY_NS, _write
 
-RENDERING_LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "nh3", "feedgen", "pyyaml", "pagefind")
+RENDERING_LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "nh3", "feedgen", "pyyaml")
 
 
 @lru_cache(maxsize=1)

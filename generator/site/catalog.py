@@ -67,7 +67,6 @@ class Catalog:
     tags: tuple[Tag, ...]  # by name
     months: tuple[Month, ...]  # newest first
     papers: tuple[Paper, ...]  # papers that appear in at least one digest, by id
-    search_shards: dict[str, tuple[str, ...]]  # search index shard -> paper ids, newest shard first
 
     @cached_property
     def _digest_index(self) -> dict[date, int]:
@@ -84,13 +83,6 @@ def _appearance_order(a: Appearance) -> tuple:
     return (-a.digest.date.toordinal(), not a.entry.pick, a.entry.position)
 
 
-def search_shard(day: date) -> str:
-    """The search index a paper goes into: the quarter of its first digest. Old
-    quarters rarely change, so an edit re-indexes one small shard, and no
-    single Pagefind run has to hold the whole archive in memory."""
-    return f"{day.year:04d}-q{(day.month - 1) // 3 + 1}"
-
-
 def build_catalog(site: Site) -> Catalog:
     appearances = sorted((Appearance(d.summary, e) for d in site.digests for e in d.entries), key=_appearance_order)
     by_paper: dict[str, list[Appearance]] = {}
@@ -102,12 +94,8 @@ def build_catalog(site: Site) -> Catalog:
     months: dict[tuple[int, int], list[DigestSummary]] = {}
     for digest in site.digests:
         months.setdefault((digest.date.year, digest.date.month), []).append(digest.summary)
-    shards: dict[str, list[str]] = {}
-    for pid, items in by_paper.items():
-        shards.setdefault(search_shard(items[-1].digest.date), []).append(pid)  # items[-1]: the oldest
     return Catalog(
         site=site,
-        search_shards={name: tuple(sorted(ids)) for name, ids in sorted(shards.items(), reverse=True)},
         appearances=tuple(appearances),
         by_paper={pid: tuple(items) for pid, items in sorted(by_paper.items())},
         tags=tuple(Tag(name, tuple(items)) for name, items in sorted(by_tag.items())),

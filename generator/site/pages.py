@@ -17,6 +17,7 @@ from ..content.model import SiteConfig
 from ..diagnostics import DigestError
 from . import filters, urls
 from .catalog import Catalog
+from .search import ROOT as SEARCH_INDEX
 from .markup import abstract_html, plain_text, render_markdown, truncate
 from .templates import TemplateSet
 from .themes import Asset, Theme
@@ -73,8 +74,8 @@ def page_views(catalog: Catalog) -> list[PageView]:
         views.append(PageView(urls.page(page.slug), "page.html", {
             "title": page.title, "description": page.description, "page": page}))
     views.append(PageView(urls.SEARCH, "search.html", {
-        "title": "Search", "description": "Search titles, abstracts, notes and tags.",
-        "bundles": tuple(catalog.search_shards)}))
+        "title": "Search", "description": "Search titles, authors, abstracts, notes and tags.",
+        "index": SEARCH_INDEX}))
     views.append(PageView(urls.NOT_FOUND, "404.html", {"title": "Page not found"}, root_links=True))
     return views
 
