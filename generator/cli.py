@@ -116,7 +116,14 @@ def import_(fmt: str, sources: tuple[str, ...], content: Path, day: str | None, 
     for path in result.digests_created:
         click.echo(f"  created {path}")
     for path, added in sorted(result.digests_extended.items()):
-        click.echo(f"  extended {path} with {len(added)} papers")
+        click.echo(f"  extended {path} with {len(added)} papers" + (": " + ", ".join(added) if dry_run else ""))
+    for path, removed in sorted(result.removed_by_curator.items()):
+        click.echo(f"  kept out of {path}: {len(removed)} papers its curator removed"
+                   + (": " + ", ".join(removed) if dry_run else ""))
+    if dry_run:
+        for path in result.written:
+            click.echo(f"  would write {path}")
+            click.echo(result.diffs.get(path, ""), nl=False)
     verb = "would import" if dry_run else "imported"
     total = len(result.added) + len(result.changed) + len(result.unchanged)
     click.echo(f"{verb} {total} papers: {len(result.added)} new, {len(result.changed)} updated, "
