@@ -132,6 +132,61 @@ def import_(fmt: str, sources: tuple[str, ...], content: Path, day: str | None, 
 
 
 @main.command()
+@CONTENT_OPTION
+@click.option("--api", default="https://export.arxiv.org/api/query", show_default=True, metavar="URL",
+              help="The arXiv API (or a mirror).")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--limit", type=click.IntRange(1), metavar="N", help="Look up at most N records this run.")
+@click.option("--cache", "cache", type=click.Path(file_okay=False, path_type=Path),
+              help="Where API answers are cached (default: .cache/arxiv next to the content folder).")
+@click.option("--interval", type=click.FloatRange(0), default=3.0, show_default=True,
+              help="Seconds between requests (arXiv asks for 3).")
+def resolve(content: Path, api: str, dry_run: bool, limit: int | None, cache: Path | None, interval: float) -> None:
+    """Find the arXiv id of records without one, by exact title, and fill in
+    the id, authors, arXiv/PDF/Hugging Face links and dates.
+
+    Only a single entry with the same title is accepted; no match, two
+    candidates, or an id another record has are reported, never guessed.
+    Record ids never change."""
+    from .importers.resolve import ArxivClient, default_cache, run_resolve
+
+    def progress(done: int, total: int, record_id: str) -> None:
+        click.echo(f"resolve: {done}/{total} {record_id}", err=True)
+
+    try:
+        client = ArxivClient(api=api, cache_dir=cache or default_cache(content), min_interval=interval)
+        run = run_resolve(content, client, dry_run=dry_run, limit=limit, progress=progress)
+    except DigestError as exc:
+        _fail(exc)
+        return
+    found = run.found
+    _print_diagnostics(found.warnings)
+    for record_id, candidate in sorted(found.matched.items()):
+        click.echo(f"  matched {record_id}: arXiv {candidate.arxiv}")
+    for record_id, changes in sorted(run.changed.items()):
+        click.echo(f"  updated {record_id}: " + "; ".join(changes))
+    for record_id, notes in sorted(run.kept.items()):
+        click.echo(f"  kept {record_id}: " + "; ".join(notes))
+    for record_id in found.unmatched:
+        click.echo(f"  no match {record_id}: no arXiv entry has this exact title")
+    for record_id, arxiv_ids in sorted(found.ambiguous.items()):
+        click.echo(f"  ambiguous {record_id}: {', '.join(arxiv_ids)} all have this title; not filled in")
+    for record_id, arxiv_id in sorted(found.duplicates.items()):
+        click.echo(f"  duplicate {record_id}: arXiv {arxiv_id} matches another record too; not filled in")
+    for record_id, why in sorted(found.failed.items()):
+        click.echo(f"  failed {record_id}: {why}")
+    if dry_run:
+        for path in run.written:
+            click.echo(f"  would write {path}")
+            click.echo(run.diffs.get(path, ""), nl=False)
+    looked = len(found.matched) + len(found.unmatched) + len(found.ambiguous) + len(found.duplicates) + len(found.failed)
+    click.echo(f"{'would resolve' if dry_run else 'resolved'} {len(found.matched)} of {looked} records without an "
+               f"arXiv id: {len(found.unmatched)} unmatched, {len(found.ambiguous)} ambiguous, "
+               f"{len(found.duplicates)} duplicates, {len(found.failed)} failed; {len(run.written)} files "
+               f"{'to write' if dry_run else 'written'}")
+
+
+@main.command()
 @click.argument("kind", type=click.Choice(["digest", "curators", "site", "paper"]), required=False)
 @click.option("--write", "write_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write all schemas as KIND.schema.json into this folder instead of printing.")

@@ -127,9 +127,11 @@ def test_a_single_exact_title_match_fills_id_authors_links_date_and_category():
         result = resolve([paper], client_for(replay))
     match = result.matched[paper["id"]]
     assert match.arxiv == "2600.00001"  # not the "...: Supplementary Analyses" entry, whose title only contains it
-    assert match.authors == ["A. N. Author"]
-    assert match.links == {"arxiv": "https://arxiv.org/abs/2600.00001", "pdf": "https://arxiv.org/pdf/2600.00001"}
-    assert (match.published, match.category) == ("2026-05-15", "q-bio.NC")
+    assert match.record["authors"] == ["A. N. Author"]
+    assert match.record["links"] == {"arxiv": "https://arxiv.org/abs/2600.00001",
+                                     "pdf": "https://arxiv.org/pdf/2600.00001",
+                                     "hf": "https://huggingface.co/papers/2600.00001"}  # an hf-page record
+    assert (match.record["published"], match.record["category"]) == ("2026-05-15", "q-bio.NC")
     assert result.unmatched == [] and result.ambiguous == {} and result.duplicates == {}
     [request] = replay.requests
     assert request["query"]["search_query"] == [f'ti:"{GEOMETRIC}"']
@@ -151,9 +153,9 @@ def test_a_real_response_matches_titles_that_differ_in_case_dashes_wrapping_and_
         result = resolve(records, client)
     assert {k: c.arxiv for k, c in result.matched.items()} == {
         "fdm": "1810.03952", "fronts": "1005.2786", "real-line": "1805.09398"}
-    assert result.matched["fdm"].authors == ["Harbir Antil", "Tyrus Berry", "John Harlim"]
-    assert result.matched["fdm"].links["pdf"] == "https://arxiv.org/pdf/1810.03952"
-    assert result.matched["fronts"].published == "2010-05-17"
+    assert result.matched["fdm"].record["authors"] == ["Harbir Antil", "Tyrus Berry", "John Harlim"]
+    assert result.matched["fdm"].record["links"]["pdf"] == "https://arxiv.org/pdf/1810.03952"
+    assert result.matched["fronts"].record["published"] == "2010-05-17"
     assert result.unmatched == ["prefix"]
 
 

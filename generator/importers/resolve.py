@@ -1,6 +1,6 @@
 """`digest resolve`: find arXiv ids for paper records that lack one.
 
-Intended command (cli.py wires it; this module never prints or exits):
+The command (cli.py wires it; this module never prints or exits):
 
     digest resolve [--api URL] [--dry-run]
 
@@ -264,18 +264,26 @@ class ResolveResult:
     warnings: list[Diagnostic] = field(default_factory=list)
 
 
+Progress = Callable[[int, int, str], Any]  # (done, total, record id)
+
+
 def resolve(records: list[dict[str, Any]], client: TitleSearch,
-            known: Mapping[str, str] | None = None) -> ResolveResult:
+            known: Mapping[str, str] | None = None, progress: Progress | None = None) -> ResolveResult:
     """Look up each record without an `arxiv` id by title. `known` maps arXiv
     ids already in the content to their record ids, to catch duplicates."""
     result = ResolveResult()
     claims: dict[str, list[str]] = {}
+    todo = sum(1 for r in records if not r.get("arxiv"))
+    done = 0
     for record in records:
         title = str(record.get("title") or "")
         record_id = str(record.get("id") or title)
         if record.get("arxiv"):
             result.skipped.append(record_id)
             continue
+        done += 1
+        if progress is not None:
+            progress(done, todo, record_id)
         key = match_key(title)
         if not key:
             result.unmatched.append(record_id)
@@ -294,8 +302,11 @@ def resolve(records: list[dict[str, Any]], client: TitleSearch,
             result.ambiguous[record_id] = sorted(same)
         else:
             [(arxiv_id, found)] = same.items()
-            result.matched[record_id] = dataclasses.replace(found, source="arxiv resolve", links={
-                "arxiv": f"https://arxiv.org/abs/{arxiv_id}", "pdf": f"https://arxiv.org/pdf/{arxiv_id}"})
+            links = {"arxiv": f"https://arxiv.org/abs/{arxiv_id}", "pdf": f"https://arxiv.org/pdf/{arxiv_id}"}
+            if str(record.get("source") or "").startswith("hf-"):  # it is on Hugging Face: its page has this id
+                links["hf"] = f"https://huggingface.co/papers/{arxiv_id}"
+            result.matched[record_id] = dataclasses.replace(
+                found, record={**found.record, "source": "arxiv resolve", "links": links})
             claims.setdefault(arxiv_id, []).append(record_id)
     for arxiv_id, record_ids in claims.items():
         owner = (known or {}).get(arxiv_id)
@@ -309,3 +320,59 @@ def resolve(records: list[dict[str, Any]], client: TitleSearch,
                                                   "these records may be the same paper", WARNING))
     return result
 
+
+
+def default_cache(content: Path) -> Path:
+    return content.parent / ".cache" / "arxiv"
+
+
+@dataclass
+class ResolveRun:
+    """A resolve and what merging its matches did."""
+
+    found: ResolveResult
+    changed: dict[str, list[str]] = field(default_factory=dict)
+    kept: dict[str, list[str]] = field(default_factory=dict)
+    written: list[str] = field(default_factory=list)
+    diffs: dict[str, str] = field(default_factory=dict)
+
+
+def run_resolve(content: Path, client: TitleSearch, dry_run: bool = False, limit: int | None = None,
+                progress: Progress | None = None) -> ResolveRun:
+    """Resolve the records of `content` without an arXiv id and merge each
+    match as `digest import` merges (ids never change: the record keeps its
+    id and gains `arxiv:`, authors, links and dates)."""
+    from ..content import files
+    from .store import _diff, _existing_records, merge_record, ordered, write_atomic
+    from ..content import schema, yamlio
+    from ..content.validate import validate
+
+    existing = _existing_records(content)
+    known = {data["arxiv"]: pid for pid, (_, data) in existing.items() if data.get("arxiv")}
+    todo = [data for _, (_, data) in sorted(existing.items()) if not data.get("arxiv")]
+    if limit is not None:
+        todo = todo[:limit]
+    run = ResolveRun(resolve(todo, client, known, progress))
+    writes: dict[Path, str] = {}
+    for record_id, candidate in sorted(run.found.matched.items()):
+        path, old = existing[record_id]
+        incoming = {k: v for k, v in candidate.record.items() if v not in (None, "", [], {})}
+        merged, changes, kept = merge_record(old, incoming)
+        if kept:
+            run.kept[record_id] = kept
+        if not changes:
+            continue
+        problems = validate(ordered(merged), schema.PAPER)
+        if problems:
+            run.found.failed[record_id] = f"the merged record would be invalid: {problems[0].message}"
+            continue
+        run.changed[record_id] = changes
+        text = yamlio.dump(ordered(merged))
+        writes[path] = text
+        shown = files.display_path(path)
+        run.diffs[shown] = _diff(shown, path.read_text(encoding="utf-8"), text)
+    if not dry_run:
+        for path, text in sorted(writes.items()):
+            write_atomic(path, text)
+    run.written = sorted(files.display_path(p) for p in writes)
+    return run

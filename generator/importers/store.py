@@ -463,6 +463,7 @@ def _insert_entries(text: str, paper_ids: list[str]) -> str | None:
             item_indent = dash - line_start
             end = _content_end(value.value[-1])
             insert_at = end.index if end.column == 0 else _line_end(text, end.index)
+            insert_at = _after_own_comments(text, insert_at, item_indent)
             block = "".join(f"{' ' * item_indent}- paper: {_scalar(pid)}\n" for pid in paper_ids)
             if insert_at > 0 and text[insert_at - 1] != "\n":
                 block = "\n" + block
@@ -476,6 +477,33 @@ def _insert_entries(text: str, paper_ids: list[str]) -> str | None:
         return None
     sep = "" if text.endswith("\n") or not text else "\n"
     return text + sep + "papers:\n" + "".join(f"  - paper: {_scalar(pid)}\n" for pid in paper_ids)
+
+
+def _after_own_comments(text: str, at: int, item_indent: int) -> int:
+    """Past the comment lines that belong to the last entry: those indented
+    deeper than its dash (blank lines between them included), and those that
+    follow it directly at the dash's indentation. A comment after a blank line
+    at or left of the dash (e.g. '# end of file') is left below the new entries."""
+    best = at
+    pos = at
+    blank_seen = False
+    while pos < len(text):
+        end = _line_end(text, pos)
+        line = text[pos:end].rstrip("\r\n")
+        stripped = line.lstrip(" ")
+        if not stripped:
+            blank_seen = True
+        elif stripped.startswith("#"):
+            indent = len(line) - len(stripped)
+            if indent > item_indent or (indent == item_indent and not blank_seen):
+                best = end
+                blank_seen = False
+            else:
+                break
+        else:
+            break
+        pos = end
+    return best
 
 
 def _content_end(node: yaml.Node) -> Any:
