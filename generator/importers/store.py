@@ -299,9 +299,9 @@ def _day_papers(content: Path, day: date, cache: dict[date, list[str]]) -> list[
         path = content / "digests" / f"{day.isoformat()}.yaml"
         if path.exists():
             try:
-                data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            except (yaml.YAMLError, OSError, UnicodeDecodeError):
-                data = None
+                data = yamlio.parse(path.read_text(encoding="utf-8"), files.display_path(path))
+            except (DigestError, OSError, UnicodeDecodeError):
+                data = None  # reported when the digest is extended
             for item in (data or {}).get("papers") or [] if isinstance(data, dict) else []:
                 if isinstance(item, dict) and isinstance(item.get("paper"), str) and item["paper"] not in found:
                     found.append(item["paper"])
