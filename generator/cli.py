@@ -138,7 +138,7 @@ def import_(fmt: str, sources: tuple[str, ...], content: Path, day: str | None, 
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--limit", type=click.IntRange(1), metavar="N", help="Look up at most N records this run.")
 @click.option("--cache", "cache", type=click.Path(file_okay=False, path_type=Path),
-              help="Where API answers are cached (default: .cache/arxiv next to the content folder).")
+              help="Where API answers are cached (default: .digest-cache/arxiv next to the content folder).")
 @click.option("--interval", type=click.FloatRange(0), default=3.0, show_default=True,
               help="Seconds between requests (arXiv asks for 3).")
 def resolve(content: Path, api: str, dry_run: bool, limit: int | None, cache: Path | None, interval: float) -> None:

@@ -323,7 +323,7 @@ def resolve(records: list[dict[str, Any]], client: TitleSearch,
 
 
 def default_cache(content: Path) -> Path:
-    return content.parent / ".cache" / "arxiv"
+    return content.parent / ".digest-cache" / "arxiv"  # beside the build cache, ignored by git
 
 
 @dataclass
