@@ -287,3 +287,40 @@ def test_alternating_importers_settle_and_then_write_nothing(tmp_path: Path, ord
     assert breaking["links"]["pdf"] == "https://arxiv.org/pdf/2410.17243" and breaking["version"] == 2
     assert breaking["upvotes"] == 64 and breaking["source"].startswith("arxiv")
     assert len(listed(content, "2024-10-25")) == 30
+
+
+def test_shipped_content_reimports_its_seed_pages_without_changes(tmp_path: Path) -> None:
+    """The example site was imported from the seed pages (and hand-fixed: a '___domain' scraping artefact):
+    importing them again only records what was offered, once; a hand fix from the same kind of source stays."""
+    import shutil
+    from .conftest import REPO
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    before = {p: p.read_bytes() for p in content.rglob("*") if p.is_file()}
+    kept: dict[str, list[str]] = {}
+    for name in sorted(EXPECTED):
+        result, _ = run_import("hf-page", [str(SEEDS / name)], content, TODAY)
+        assert all("/.offered/" in w for w in result.written) and len(result.written) == 1
+        assert not result.changed and not result.added
+        kept.update(result.kept)
+    assert kept == {"catastrophic-interference-is-mitigated-in-naturalistic-power-law-learning":
+                    ["abstract differs in hf-page (kept the record's)"]}
+    after = {p: p.read_bytes() for p in content.rglob("*") if p.is_file()}
+    assert {p for p in after if p not in before} == {content / "digests" / ".offered" / f"{EXPECTED[n]['page_date']}.txt"
+                                                     for n in EXPECTED}
+    assert all(after[p] == before[p] for p in before)
+    for name in sorted(EXPECTED):
+        assert run_import("hf-page", [str(SEEDS / name)], content, TODAY)[0].written == []
+
+
+def test_a_paper_removed_before_offered_lists_existed_is_not_added_back(tmp_path: Path) -> None:
+    content = empty_site(tmp_path)
+    run_import("hf-api", [str(HF_API)], content, TODAY)
+    path = content / "digests" / "2024-10-25.yaml"
+    (content / "digests" / ".offered" / "2024-10-25.txt").unlink()  # as a digest from an older version
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    removed = lines.pop(-1)  # the curator removed the last paper
+    path.write_text("".join(lines), encoding="utf-8")
+    result, _ = run_import("hf-api", [str(HF_API)], content, TODAY)
+    assert removed not in path.read_text(encoding="utf-8")
+    assert len(result.written) == 1 and result.written[0].endswith("/.offered/2024-10-25.txt")

@@ -115,19 +115,15 @@ def _same_link(key: str, a: str, b: str) -> bool:
     return False
 
 
-def _short_value(value: Any) -> str:
-    text = str(value)
-    return repr(text) if len(text) <= 100 else f"{len(text)} characters"
-
-
 def merge_record(old: dict[str, Any], new: dict[str, Any],
                  published_exact: bool = True) -> tuple[dict[str, Any], list[str], list[str]]:
     """`old` updated with what `new` knows; a line per change, and a line per
     difference that was deliberately kept.
 
     A source ranked at least as high as the record's updates its title,
-    abstract, authors and dates (a corrected title, or one whose case or
-    punctuation changed, is applied and reported); a lower one only fills
+    authors and dates (a corrected title, or one whose case or punctuation
+    changed, is applied and reported); its abstract only a better-ranked
+    one (a hand-fixed scraping artefact stays fixed); a lower one only fills
     gaps and reports what it would have changed. Text is never replaced by a
     cut-off copy of itself. A publication date guessed from a yearless
     "May 15" never replaces a known one."""
@@ -158,7 +154,9 @@ def merge_record(old: dict[str, Any], new: dict[str, Any],
             longer = _longer_if_truncated(before, after)
             if longer == before:
                 continue  # the source's copy is cut off
-            if longer is None and not authoritative:
+            # a title correction comes from a source as good as the record's; an abstract only from a
+            # better one (a hand-fixed scraping artefact must not come back from the same kind of page)
+            if longer is None and (not authoritative or (key == "abstract" and new_rank == old_rank)):
                 kept.append(f"{key} differs in {who} (kept the record's)")
                 continue
         merged[key] = after
@@ -370,8 +368,10 @@ def import_candidates(content: Path, candidates: list[Candidate], curator: str |
             data = yamlio.parse(text, shown)
             listed = [item.get("paper") for item in ((data or {}).get("papers") or [] if isinstance(data, dict)
                                                      else []) if isinstance(item, dict)]
-            if offered is None:  # first import since offering was recorded: all listed papers were offered
+            if offered is None:  # a digest from before offered lists: what it lists was offered, and so
+                # was a paper of this day whose record already existed but that the digest does not list
                 offered = [pid for pid in listed if isinstance(pid, str)]
+                offered += [pid for pid in paper_ids if pid in existing and pid not in offered]
             removed = [pid for pid in paper_ids if pid in offered and pid not in listed]
             if removed:
                 result.removed_by_curator[shown] = removed
