@@ -85,7 +85,7 @@ def test_a_paper_removed_by_the_curator_stays_removed(tmp_path: Path, fmt: str, 
 def test_a_digest_from_before_offered_lists_counts_its_papers_as_offered(tmp_path: Path) -> None:
     content = minimal_site(tmp_path / "content")  # digests/2024-10-25.yaml lists two papers, no .offered yet
     before = listed(content, "2024-10-25")
-    result, _ = run_import("hf-api", [str(HF_API)], content, TODAY)
+    run_import("hf-api", [str(HF_API)], content, TODAY)
     after = listed(content, "2024-10-25")
     assert after[:len(before)] == before and len(after) == 29 + len(before) - 1  # 2410.17243 was already listed
     offered = (content / "digests" / ".offered" / "2024-10-25.txt").read_text(encoding="utf-8").splitlines()
@@ -177,7 +177,7 @@ def test_hf_api_ai_summary_keywords_stars_and_comments(tmp_path: Path) -> None:
           - paper: 2410.17243
             tags: [memory]
         """})
-    result, _ = run_import("hf-api", [str(source)], content, TODAY)
+    run_import("hf-api", [str(source)], content, TODAY)
     record = load(content / "papers" / "2410" / "2410.17243.yaml")
     assert record["ai_summary"] == "A tile-based method lets contrastive loss scale to huge batches."
     assert record["ai_keywords"] == ["contrastive loss", "batch size", "GPU memory"]
@@ -293,6 +293,7 @@ def test_shipped_content_reimports_its_seed_pages_without_changes(tmp_path: Path
     """The example site was imported from the seed pages (and hand-fixed: a '___domain' scraping artefact):
     importing them again only records what was offered, once; a hand fix from the same kind of source stays."""
     import shutil
+
     from .conftest import REPO
     content = tmp_path / "content"
     shutil.copytree(REPO / "content", content)

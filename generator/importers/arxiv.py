@@ -5,7 +5,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from ..content import ids
-from ..diagnostics import Diagnostic, DigestError, WARNING
+from ..diagnostics import WARNING, Diagnostic, DigestError
 from . import Candidate
 from .hf_api import _iso_day, unfold
 

@@ -167,7 +167,7 @@ class ArxivClient:
             raise self._too_slow(url)
         parts = urllib.parse.urlsplit(url)
         kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-        conn = kind(parts.hostname, parts.port, timeout=min(self.timeout, remaining))
+        conn = kind(parts.hostname or "", parts.port, timeout=min(self.timeout, remaining))
         expired = threading.Event()
         sockets: list[socket.socket] = []  # conn.sock goes None once an HTTP/1.0 response has its headers
 
@@ -342,10 +342,9 @@ def run_resolve(content: Path, client: TitleSearch, dry_run: bool = False, limit
     """Resolve the records of `content` without an arXiv id and merge each
     match as `digest import` merges (ids never change: the record keeps its
     id and gains `arxiv:`, authors, links and dates)."""
-    from ..content import files
-    from .store import _diff, _existing_records, merge_record, ordered, write_atomic
-    from ..content import schema, yamlio
+    from ..content import files, schema, yamlio
     from ..content.validate import validate
+    from .store import _diff, _existing_records, merge_record, ordered, write_atomic
 
     existing = _existing_records(content)
     known = {data["arxiv"]: pid for pid, (_, data) in existing.items() if data.get("arxiv")}

@@ -31,8 +31,8 @@ import yaml
 from ..content import files, ids, schema, yamlio
 from ..content.loader import load_curators
 from ..content.model import MACHINE_FIELDS, RECORD_FIELDS
-from ..content.validate import validate
 from ..content.records import record_files
+from ..content.validate import validate
 from ..diagnostics import DigestError, Report
 from ..site.catalog import MONTH_NAMES
 from . import Candidate
@@ -345,9 +345,9 @@ def import_candidates(content: Path, candidates: list[Candidate], curator: str |
         if merged.get("arxiv"):
             by_arxiv[merged["arxiv"]] = paper_id
         by_title.setdefault(ids.title_key(merged["title"]), paper_id)
-        day = per_day.setdefault(c.digest_date, [])
-        if paper_id not in day:
-            day.append(paper_id)
+        todays = per_day.setdefault(c.digest_date, [])
+        if paper_id not in todays:
+            todays.append(paper_id)
     result.unchanged = [p for p in result.unchanged if p not in touched]
     writes: dict[Path, str] = {}
     for paper_id, record in touched.items():
