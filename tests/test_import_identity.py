@@ -325,3 +325,16 @@ def test_a_paper_removed_before_offered_lists_existed_is_not_added_back(tmp_path
     result, _ = run_import("hf-api", [str(HF_API)], content, TODAY)
     assert removed not in path.read_text(encoding="utf-8")
     assert len(result.written) == 1 and result.written[0].endswith("/.offered/2024-10-25.txt")
+
+
+def test_a_digest_made_with_digest_new_takes_papers_whose_records_exist(tmp_path: Path, cli) -> None:
+    content = minimal_site(tmp_path / "content")  # records 2410.17243 and 2410.18000 exist
+    assert cli("new", "2024-10-27", "--content", str(content)).exit_code == 0
+    source = tmp_path / "api.json"
+    items = json.loads(HF_API.read_text(encoding="utf-8"))[:2]
+    for item in items:
+        item["publishedAt"] = "2024-10-27T00:00:00.000Z"
+    source.write_text(json.dumps(items), encoding="utf-8")
+    result, _ = run_import("hf-api", [str(source)], content, TODAY)
+    assert listed(content, "2024-10-27") == [items[0]["paper"]["id"], items[1]["paper"]["id"]]
+    assert "2410.17243" in listed(content, "2024-10-27") and not result.removed_by_curator
