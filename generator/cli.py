@@ -125,11 +125,73 @@ def import_(fmt: str, sources: tuple[str, ...], content: Path, day: str | None, 
     for path in result.digests_created:
         click.echo(f"  created {path}")
     for path, added in sorted(result.digests_extended.items()):
-        click.echo(f"  extended {path} with {len(added)} papers")
+        click.echo(f"  extended {path} with {len(added)} papers" + (": " + ", ".join(added) if dry_run else ""))
+    for path, removed in sorted(result.removed_by_curator.items()):
+        click.echo(f"  kept out of {path}: {len(removed)} papers its curator removed"
+                   + (": " + ", ".join(removed) if dry_run else ""))
+    if dry_run:
+        for path in result.written:
+            click.echo(f"  would write {path}")
+            click.echo(result.diffs.get(path, ""), nl=False)
     verb = "would import" if dry_run else "imported"
     total = len(result.added) + len(result.changed) + len(result.unchanged)
     click.echo(f"{verb} {total} papers: {len(result.added)} new, {len(result.changed)} updated, "
                f"{len(result.unchanged)} unchanged; {len(result.written)} files "
+               f"{'to write' if dry_run else 'written'}")
+
+
+@main.command()
+@CONTENT_OPTION
+@click.option("--api", default="https://export.arxiv.org/api/query", show_default=True, metavar="URL",
+              help="The arXiv API (or a mirror).")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--limit", type=click.IntRange(1), metavar="N", help="Look up at most N records this run.")
+@click.option("--cache", "cache", type=click.Path(file_okay=False, path_type=Path),
+              help="Where API answers are cached (default: .digest-cache/arxiv next to the content folder).")
+@click.option("--interval", type=click.FloatRange(0), default=3.0, show_default=True,
+              help="Seconds between requests (arXiv asks for 3).")
+def resolve(content: Path, api: str, dry_run: bool, limit: int | None, cache: Path | None, interval: float) -> None:
+    """Find the arXiv id of records without one, by exact title, and fill in
+    the id, authors, arXiv/PDF/Hugging Face links and dates.
+
+    Only a single entry with the same title is accepted; no match, two
+    candidates, or an id another record has are reported, never guessed.
+    Record ids never change."""
+    from .importers.resolve import ArxivClient, default_cache, run_resolve
+
+    def progress(done: int, total: int, record_id: str) -> None:
+        click.echo(f"resolve: {done}/{total} {record_id}", err=True)
+
+    try:
+        client = ArxivClient(api=api, cache_dir=cache or default_cache(content), min_interval=interval)
+        run = run_resolve(content, client, dry_run=dry_run, limit=limit, progress=progress)
+    except DigestError as exc:
+        _fail(exc)
+        return
+    found = run.found
+    _print_diagnostics(found.warnings)
+    for record_id, candidate in sorted(found.matched.items()):
+        click.echo(f"  matched {record_id}: arXiv {candidate.arxiv}")
+    for record_id, changes in sorted(run.changed.items()):
+        click.echo(f"  updated {record_id}: " + "; ".join(changes))
+    for record_id, notes in sorted(run.kept.items()):
+        click.echo(f"  kept {record_id}: " + "; ".join(notes))
+    for record_id in found.unmatched:
+        click.echo(f"  no match {record_id}: no arXiv entry has this exact title")
+    for record_id, arxiv_ids in sorted(found.ambiguous.items()):
+        click.echo(f"  ambiguous {record_id}: {', '.join(arxiv_ids)} all have this title; not filled in")
+    for record_id, arxiv_id in sorted(found.duplicates.items()):
+        click.echo(f"  duplicate {record_id}: arXiv {arxiv_id} matches another record too; not filled in")
+    for record_id, why in sorted(found.failed.items()):
+        click.echo(f"  failed {record_id}: {why}")
+    if dry_run:
+        for path in run.written:
+            click.echo(f"  would write {path}")
+            click.echo(run.diffs.get(path, ""), nl=False)
+    looked = len(found.matched) + len(found.unmatched) + len(found.ambiguous) + len(found.duplicates) + len(found.failed)
+    click.echo(f"{'would resolve' if dry_run else 'resolved'} {len(found.matched)} of {looked} records without an "
+               f"arXiv id: {len(found.unmatched)} unmatched, {len(found.ambiguous)} ambiguous, "
+               f"{len(found.duplicates)} duplicates, {len(found.failed)} failed; {len(run.written)} files "
                f"{'to write' if dry_run else 'written'}")
 
 
@@ -232,7 +294,7 @@ def serve(content: Path, output: Path, port: int, theme: str | None) -> None:
 def new(day: str | None, content: Path, curator: str | None) -> None:
     """Create content/digests/DATE.yaml from a template (today in the site's time zone by default)."""
     from .content.files import display_path
-    from .importers.store import _default_curator, new_digest_text, write_atomic
+    from .importers.store import _default_curator, new_digest_text, offered_path, offered_text, write_atomic
     chosen = _parse_day(day) or site_today(content)
     path = content / "digests" / f"{chosen.isoformat()}.yaml"
     if path.exists():
@@ -247,4 +309,5 @@ def new(day: str | None, content: Path, curator: str | None) -> None:
     text = new_digest_text(chosen, who, [], title=f"Papers for {chosen.isoformat()}")
     text = text.replace('intro: ""', "intro: |\n  One or two sentences on what connects today's papers.")
     write_atomic(path, text)
+    write_atomic(offered_path(content, chosen), offered_text([]))  # nothing offered yet: imports may add any paper
     click.echo(f"created {display_path(path)}; add papers with 'digest import' or '- paper: ID' lines")

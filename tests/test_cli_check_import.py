@@ -84,10 +84,20 @@ def test_import_is_idempotent_and_keeps_curator_words(tmp_path: Path) -> None:
     second = run_digest("import", "hf-page", seed, cwd=tmp_path)
     assert second.returncode == 0, second.stderr
     assert "0 new, 0 updated, 50 unchanged" in second.stdout
+    # the curator removed 48 papers: they stay removed, and the import says so
+    assert digest_path.read_text(encoding="utf-8") == curated
+    assert "0 files written" in second.stdout
+    assert "kept out of content/digests/2026-07-01.yaml: 48 papers its curator removed" in second.stdout
+    # deleting a line of the offered list offers that paper again; it is appended after the curator's entries
+    offered = content / "digests" / ".offered" / "2026-07-01.txt"
+    lines = offered.read_text(encoding="utf-8").splitlines()
+    assert lines[3:] == ids
+    offered.write_text("\n".join(line for line in lines if line != ids[7]) + "\n", encoding="utf-8")
+    second = run_digest("import", "hf-page", seed, cwd=tmp_path)
     after = digest_path.read_text(encoding="utf-8")
     assert after.startswith(curated)  # nothing the curator wrote changed; the rest was appended
     listed = [e["paper"] for e in yaml.safe_load(after)["papers"]]
-    assert listed[:2] == [ids[3], ids[0]] and sorted(listed) == sorted(ids) and len(listed) == 50
+    assert listed == [ids[3], ids[0], ids[7]]
     third = run_digest("import", "hf-page", seed, cwd=tmp_path)
     assert "1 files written" not in third.stdout and "0 files written" in third.stdout
     assert digest_path.read_text(encoding="utf-8") == after

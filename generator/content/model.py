@@ -61,11 +61,24 @@ class Paper:
         Field("object", "The organization that submitted the paper."), machine=True)
     published: date | None = declare(Field("date", "Publication date (YYYY-MM-DD)."), machine=True, override=True)
     upvotes: int | None = declare(Field("integer", "Hugging Face upvotes.", minimum=0), machine=True)
+    comments: int | None = declare(Field("integer", "Comments on the Hugging Face paper page.", minimum=0),
+                                   machine=True)
+    github_stars: int | None = declare(Field("integer", "Stars of the code repository, as Hugging Face reports them.",
+                                             minimum=0), machine=True)
     arxiv: str = declare(Field("string", "arXiv identifier without version.", max_length=40), "", machine=True)
+    version: int | None = declare(Field("integer", "Latest arXiv version seen (3 for v3).", minimum=1, maximum=1000),
+                                  machine=True)
+    version_date: date | None = declare(Field("date", "When the latest arXiv version appeared (YYYY-MM-DD)."),
+                                        machine=True)
     category: str = declare(Field("string", "arXiv primary category.", max_length=40), "", machine=True)
     links: Links = declare(Field("object", "Links out of the site."), Links, override=True)
     source: str = declare(Field("string", "Where the record was imported from.", max_length=500), "")
     abstract: str = declare(Field("markdown", "The abstract, kept exactly as published.", max_length=50_000), "")
+    ai_summary: str = declare(Field("string", "AI-generated one-line summary from Hugging Face (label it as such).",
+                                    max_length=5000), "", machine=True)
+    ai_keywords: tuple[str, ...] = declare(
+        Field("list", "AI-suggested keywords from Hugging Face; never curator tags.",
+              item=Field("string", "A keyword.", required=True, max_length=200)), tuple, machine=True)
 
     @property
     def byline(self) -> str:

@@ -1,10 +1,11 @@
 """`arxiv`: an arXiv API Atom response (export.arxiv.org/api/query)."""
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from ..content import ids
-from ..diagnostics import Diagnostic, DigestError, WARNING
+from ..diagnostics import WARNING, Diagnostic, DigestError
 from . import Candidate
 from .hf_api import _iso_day, unfold
 
@@ -44,10 +45,15 @@ def parse(text: str, source: str) -> tuple[list[Candidate], list[Diagnostic]]:
         category = entry.find("arxiv:primary_category", NS)
         if category is not None and category.get("term"):
             candidate.record["category"] = category.get("term")
+        version = re.search(r"v(\d+)$", raw_id)
+        if version:  # a new version keeps the paper's id: the record says which version is the latest
+            candidate.record["version"] = int(version.group(1))
+            candidate.record["version_date"] = _iso_day(entry.findtext("atom:updated", "", NS))
+        # links without a version, as hf-api and resolve write them: the latest version, and no flip-flop
         links = candidate.record["links"] = {"arxiv": f"https://arxiv.org/abs/{arxiv}"}
         for link in entry.findall("atom:link", NS):
             href = link.get("href") or ""
             if link.get("title") == "pdf" and href.startswith(("https://", "http://")):
-                links["pdf"] = href.replace("http://", "https://", 1)
+                links["pdf"] = f"https://arxiv.org/pdf/{arxiv}"
         candidates.append(candidate)
     return candidates, warnings

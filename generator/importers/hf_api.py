@@ -79,6 +79,22 @@ def _candidate(item: dict[str, Any], source: str) -> tuple[Candidate, list[tuple
     if isinstance(upvotes, int) and not isinstance(upvotes, bool) and upvotes >= 0:
         candidate.record["upvotes"] = upvotes
     candidate.record["published"] = _iso_day(paper.get("publishedAt"))
+    # what Hugging Face adds: counters, and machine-written text kept apart from curators' words
+    for key, name in (("githubStars", "github_stars"), ("numComments", "comments")):
+        value = paper.get(key, item.get(key))
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            candidate.record[name] = value
+    summary = paper.get("ai_summary")
+    if isinstance(summary, str) and summary.strip():
+        candidate.record["ai_summary"] = unfold(summary)[:5000]
+    keywords = paper.get("ai_keywords")
+    if isinstance(keywords, list):
+        seen: list[str] = []
+        for word in keywords:
+            if isinstance(word, str) and word.strip() and unfold(word)[:200] not in seen:
+                seen.append(unfold(word)[:200])
+        if seen:
+            candidate.record["ai_keywords"] = seen
     org = item.get("organization") or paper.get("organization")
     if isinstance(org, dict) and org.get("name"):
         candidate.record["organization"] = {"name": str(org["name"]), "fullname": str(org.get("fullname") or org["name"])}

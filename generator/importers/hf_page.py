@@ -138,11 +138,12 @@ def parse(text: str, source: str, today: date, page_date: date | None = None) ->
             _apply_meta(candidate, body[i], day, source, warnings)
             i += 1
         candidates.append(candidate)
-    with_meta = sum(1 for c in candidates if _has_meta(c))
-    if with_meta and candidates and not _has_meta(candidates[-1]):
+    # a last paper without a meta block is only dropped when its abstract is visibly cut off:
+    # papers without meta blocks are normal (see page 000), a sentence stopped mid-way is not
+    if candidates and not _has_meta(candidates[-1]) and looks_cut_off(candidates[-1].abstract):
         last = candidates.pop()
         warnings.append(Diagnostic(source, _line_of(body, last.title), 1,
-                                   f"last paper '{_short(last.title)}' has no meta block while others do; "
+                                   f"last paper '{_short(last.title)}' stops mid-abstract; "
                                    "the page looks cut off, so it was skipped",
                                    "save the whole page and import again", WARNING))
     if not candidates:
@@ -172,6 +173,17 @@ def _apply_meta(candidate: Candidate, meta: _Para, day: date, source: str, warni
                                    WARNING))
     if match["votes"]:
         candidate.record["upvotes"] = int(match["votes"])
+
+
+_COMPLETE_END = re.compile(r"""(?:[.!?:;)\]}"'\u201d\u2019\u2026*_`$]|\.\.\.|\bet al)$""")
+_URL_END = re.compile(r"(?:https?://|www\.|github\.com/)\S+$")
+
+
+def looks_cut_off(abstract: str) -> bool:
+    """True when an abstract visibly stops mid-sentence (a saved page cut off):
+    it ends neither in closing punctuation nor in a link."""
+    text = abstract.rstrip()
+    return not text or not (_COMPLETE_END.search(text) or _URL_END.search(text))
 
 
 def _has_meta(candidate: Candidate) -> bool:
