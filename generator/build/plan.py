@@ -15,7 +15,8 @@ from typing import Any, Callable
 
 from ..site import api, urls
 from ..site.catalog import Catalog
-from ..site.feeds import Feeds
+from ..site.feeds import (JSON_FEED, OPML, PAPERS_JSON_FEED, Feeds, for_feeds, newest_per_paper, site_feeds,
+                          tag_json_feed)
 from ..site.pages import PageRenderer, page_views
 from ..site.sitemap import robots_txt, sitemap_entries, sitemap_xml
 from ..site.themes import Asset, Theme
@@ -68,14 +69,21 @@ class Plan:
         return out
 
     def feeds(self) -> list[Output]:
-        """Each feed is made from the items it lists, so only a change to one of them rewrites it."""
+        """Each feed is made from the items it lists, as feeds show them (no upvotes), so only a
+        change to one of those items rewrites it."""
         c, limits, feeds = self.catalog, self.config.feeds, Feeds(self.config)
-        digests = c.site.digests[: limits.digests]
+        digests = tuple(for_feeds(d) for d in c.site.digests[: limits.digests])
+        papers = newest_per_paper(c.appearances, limits.papers)
         out = [self._output(urls.RSS, "feed", feeds.rss, digests),
                self._output(urls.ATOM, "feed", feeds.atom, digests),
-               self._output(urls.PAPERS_FEED, "feed", feeds.papers_feed, c.appearances[: limits.papers])]
-        out += [self._output(urls.tag_feed(t.name), "feed", feeds.tag_feed, t.name, t.appearances[: limits.tags])
-                for t in c.tags]
+               self._output(JSON_FEED, "feed", feeds.json_digests, digests),
+               self._output(urls.PAPERS_FEED, "feed", feeds.papers_feed, papers),
+               self._output(PAPERS_JSON_FEED, "feed", feeds.json_papers, papers),
+               self._output(OPML, "feed", feeds.opml, site_feeds(self.config.title, [t.name for t in c.tags]))]
+        for t in c.tags:
+            items = newest_per_paper(t.appearances, limits.tags)
+            out += [self._output(urls.tag_feed(t.name), "feed", feeds.tag_feed, t.name, items),
+                    self._output(tag_json_feed(t.name), "feed", feeds.json_tag, t.name, items)]
         return out
 
     def api(self) -> list[Output]:
