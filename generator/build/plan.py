@@ -92,6 +92,11 @@ class Plan:
         out += [self._output(urls.api_digest(d.date), "api", api.digest_file, base, d) for d in c.site.digests]
         out += [self._output(urls.api_paper(p.id), "api", api.paper_file, base, p, c.by_paper[p.id])
                 for p in c.papers]
+        out.append(self._output(api.V1_INDEX, "api", api.v1_index_file, base, tuple(d.summary for d in c.site.digests)))
+        out += [self._output(api.v1_digest(d.date), "api", api.v1_digest_file, base, d) for d in c.site.digests]
+        out += [self._output(api.v1_paper(p.id), "api", api.v1_paper_file, base, p, c.by_paper[p.id])
+                for p in c.papers]
+        out += [self._output(api.v1_schema(name), "api", api.schema_file, base, name) for name in api.SCHEMA_NAMES]
         return out
 
     def static(self) -> list[Output]:
