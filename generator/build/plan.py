@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from ..site import api, urls
+from ..site import api, bibtex, urls
 from ..site.catalog import Catalog
 from ..site.feeds import (JSON_FEED, OPML, PAPERS_JSON_FEED, Feeds, for_feeds, newest_per_paper, site_feeds,
                           tag_json_feed)
@@ -54,7 +54,7 @@ class Plan:
         return Output(path, self.fingerprint(self.global_key, kind, extra, args), make, args, kind)
 
     def outputs(self) -> list[Output]:
-        return [*self.pages(), *self.feeds(), *self.api(), *self.static(), *self.meta()]
+        return [*self.pages(), *self.feeds(), *self.bib(), *self.api(), *self.static(), *self.meta()]
 
     def pages(self) -> list[Output]:
         whole_site = ""
@@ -84,6 +84,16 @@ class Plan:
             items = newest_per_paper(t.appearances, limits.tags)
             out += [self._output(urls.tag_feed(t.name), "feed", feeds.tag_feed, t.name, items),
                     self._output(tag_json_feed(t.name), "feed", feeds.json_tag, t.name, items)]
+        return out
+
+    def bib(self) -> list[Output]:
+        """A .bib file per digest and per tag: the papers as that page shows them (no upvotes)."""
+        c, base = self.catalog, self.config.base_url
+        out = [self._output(urls.digest_bib(d.date), "bib", bibtex.site_bib, base,
+                            tuple(e.paper for e in for_feeds(d).entries)) for d in c.site.digests]
+        out += [self._output(urls.tag_bib(t.name), "bib", bibtex.site_bib, base,
+                             tuple(a.paper for a in newest_per_paper(t.appearances, len(t.appearances))))
+                for t in c.tags]
         return out
 
     def api(self) -> list[Output]:

@@ -83,7 +83,7 @@ def paper_file(base_url: str, paper: Paper, appearances: tuple[Appearance, ...])
 # describes every field.
 
 VERSION = 1
-V1_INDEX = "api/v1/index.json"
+V1_INDEX = urls.API_V1
 SCHEMA_NAMES = ("index", "digest", "paper")
 
 

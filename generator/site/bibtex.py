@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from urllib.parse import quote
 
 from ..content.model import Paper
+from . import urls
 
 _ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
             "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
@@ -208,3 +209,9 @@ def bibtex_file(papers: Iterable[Paper], page_url: Callable[[Paper], str] | None
         return ""
     return "\n\n".join(bibtex_entry(p, k, page_url(p) if page_url else "")
                        for p, k in zip(unique, unique_keys(unique))) + "\n"
+
+
+def site_bib(base_url: str, papers: tuple[Paper, ...]) -> str:
+    """The .bib file of a digest or tag page: `papers` in page order, each paper's
+    page on the site as the url when the record has no link."""
+    return bibtex_file(papers, lambda p: urls.absolute(base_url, urls.paper(p.id)))

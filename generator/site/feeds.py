@@ -43,13 +43,7 @@ if TYPE_CHECKING:
 PUBLISH_HOUR = 12  # digests are dated by day; items get a fixed time on that day
 EDIT_WINDOW = 12 * 3600  # `updated` lies in [published, published + 12 h)
 SUMMARY_CHARS = 400
-JSON_FEED = "feed.json"
-PAPERS_JSON_FEED = "papers/feed.json"
-OPML = "feeds.opml"
-
-
-def tag_json_feed(name: str) -> str:
-    return f"tags/{name}/feed.json"
+JSON_FEED, PAPERS_JSON_FEED, OPML, tag_json_feed = urls.JSON_FEED, urls.PAPERS_JSON_FEED, urls.OPML, urls.tag_json_feed
 
 
 # -- what a feed is made of --------------------------------------------------
