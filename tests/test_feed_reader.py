@@ -47,4 +47,5 @@ def test_newsboat_reads_every_feed(tmp_path: Path) -> None:
         assert sorted(by_feed[rel]) == sorted(expected), rel
         assert unread[rel] == len(expected)
     assert len(by_feed["feed.xml"]) == 4 and len(by_feed["papers/feed.xml"]) == 100
+    assert len(set(by_feed["papers/feed.xml"])) == 100  # one item per paper, none twice
     assert "What attention really needs, and what AI help costs us" in by_feed["atom.xml"]

@@ -24,6 +24,9 @@ COMPARED = [
     "tags/index.html", "archive/index.html", "about/index.html", "404.html", "search/index.html",
     "feed.xml", "atom.xml", "papers/feed.xml", "tags/memory/feed.xml", "sitemap.xml", "robots.txt",
     "api/digests.json", "api/digests/2024-10-26.json", "api/papers/2410.17243.json",
+    "feed.json", "papers/feed.json", "tags/memory/feed.json", "feeds.opml", "feeds/index.html",
+    "digests/2024-10-26/papers.bib", "tags/memory/papers.bib", "api/v1/index.json", "api/v1/digests/2024-10-26.json",
+    "api/v1/papers/2410.17243.json", "api/v1/schema/paper.json",
 ]
 
 

@@ -195,14 +195,14 @@ def test_a_new_arxiv_version_is_recorded_under_the_same_id(tmp_path: Path) -> No
     content = minimal_site(tmp_path / "content")
     run_import("arxiv", [str(ATOM)], content, TODAY, DAY)
     record = load(content / "papers" / "2410" / "2410.17243.yaml")
-    assert (record["version"], record["version_date"]) == (2, "2024-10-24")
+    assert (record["arxiv_version"], record["arxiv_version_date"]) == (2, "2024-10-24")
     v3 = tmp_path / "v3.atom"
     v3.write_text(ATOM.read_text(encoding="utf-8").replace("2410.17243v2", "2410.17243v3").replace(
         "<updated>2024-10-24T17:59:30Z</updated>", "<updated>2024-11-02T09:00:00Z</updated>"), encoding="utf-8")
     result, _ = run_import("arxiv", [str(v3)], content, TODAY, DAY)
-    assert result.changed == {"2410.17243": ["version: v2 -> v3 (updated on 2024-11-02)", "version_date: 2024-10-24 -> 2024-11-02"]}
+    assert result.changed == {"2410.17243": ["arxiv_version: v2 -> v3 (updated on 2024-11-02)", "arxiv_version_date: 2024-10-24 -> 2024-11-02"]}
     record = load(content / "papers" / "2410" / "2410.17243.yaml")
-    assert (record["id"], record["version"], record["version_date"]) == ("2410.17243", 3, "2024-11-02")
+    assert (record["id"], record["arxiv_version"], record["arxiv_version_date"]) == ("2410.17243", 3, "2024-11-02")
     assert record["links"]["pdf"] == "https://arxiv.org/pdf/2410.17243"
     older, _ = run_import("arxiv", [str(ATOM)], content, TODAY, DAY)  # a stale answer never goes back to v2
     assert older.written == []
@@ -284,7 +284,7 @@ def test_alternating_importers_settle_and_then_write_nothing(tmp_path: Path, ord
         assert breaking["id"] == ids.slugify(breaking["title"])
     else:
         assert breaking["id"] == "2410.17243"
-    assert breaking["links"]["pdf"] == "https://arxiv.org/pdf/2410.17243" and breaking["version"] == 2
+    assert breaking["links"]["pdf"] == "https://arxiv.org/pdf/2410.17243" and breaking["arxiv_version"] == 2
     assert breaking["upvotes"] == 64 and breaking["source"].startswith("arxiv")
     assert len(listed(content, "2024-10-25")) == 30
 

@@ -74,7 +74,7 @@ def test_arxiv_atom() -> None:
     assert (first.record.get("published"), first.record.get("category")) == ("2024-10-22", "cs.CV")
     # unversioned, as hf-api writes it: alternating imports must not flip the link
     assert first.record.get("links")["pdf"] == "https://arxiv.org/pdf/2410.17243"
-    assert (first.record.get("version"), first.record.get("version_date")) == (2, "2024-10-24")
+    assert (first.record.get("arxiv_version"), first.record.get("arxiv_version_date")) == (2, "2024-10-24")
     assert old.arxiv == "hep-th/9901001" and old.record.get("category") == "hep-th"
 
 

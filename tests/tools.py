@@ -52,6 +52,14 @@ def axe_js() -> Path:
     return _node_file("axe-core/axe.min.js", "axe-core")
 
 
+def feedcheck() -> Path:
+    """The W3C Feed Validator wrapper: $DIGEST_FEEDCHECK, else ../shared/tools/feedcheck beside the repo."""
+    path = Path(os.environ.get("DIGEST_FEEDCHECK") or REPO.parent / "shared" / "tools" / "feedcheck")
+    if not path.exists():
+        _missing("feedcheck (the W3C Feed Validator)", f"expected at {path}, or set DIGEST_FEEDCHECK")
+    return path
+
+
 def newsboat() -> str:
     path = shutil.which("newsboat")
     if path is None:

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..diagnostics import Diagnostic, DigestError
-from ..site import api, urls
+from ..site import api, bibtex, urls
 from ..site.catalog import Catalog
-from ..site.feeds import Feeds
+from ..site.feeds import (JSON_FEED, OPML, PAPERS_JSON_FEED, Feeds, for_feeds, newest_per_paper, site_feeds,
+                          tag_json_feed)
 from ..site.pages import PageRenderer, page_views
 from ..site.search import ROOT as SEARCH_ROOT, index_files, search_records
 from ..site.search_terms import analyze
@@ -57,7 +58,7 @@ class Plan:
         return Output(path, self.fingerprint(self.global_key, kind, extra, args), make, args, kind)
 
     def outputs(self) -> list[Output]:
-        outputs = [*self.pages(), *self.feeds(), *self.api(), *self.static(), *self.meta()]
+        outputs = [*self.pages(), *self.feeds(), *self.bib(), *self.api(), *self.static(), *self.meta()]
         check_paths(outputs)
         return outputs
 
@@ -74,13 +75,30 @@ class Plan:
         return out
 
     def feeds(self) -> list[Output]:
-        """Each feed is made from the items it lists, so only a change to one of them rewrites it."""
+        """Each feed is made from the items it lists, as feeds show them (no upvotes), so only a
+        change to one of those items rewrites it."""
         c, limits, feeds = self.catalog, self.config.feeds, Feeds(self.config)
-        digests = c.site.digests[: limits.digests]
+        digests = tuple(for_feeds(d) for d in c.site.digests[: limits.digests])
+        papers = newest_per_paper(c.appearances, limits.papers)
         out = [self._output(urls.RSS, "feed", feeds.rss, digests),
                self._output(urls.ATOM, "feed", feeds.atom, digests),
-               self._output(urls.PAPERS_FEED, "feed", feeds.papers_feed, c.appearances[: limits.papers])]
-        out += [self._output(urls.tag_feed(t.name), "feed", feeds.tag_feed, t.name, t.appearances[: limits.tags])
+               self._output(JSON_FEED, "feed", feeds.json_digests, digests),
+               self._output(urls.PAPERS_FEED, "feed", feeds.papers_feed, papers),
+               self._output(PAPERS_JSON_FEED, "feed", feeds.json_papers, papers),
+               self._output(OPML, "feed", feeds.opml, site_feeds(self.config.title, [t.name for t in c.tags]))]
+        for t in c.tags:
+            items = newest_per_paper(t.appearances, limits.tags)
+            out += [self._output(urls.tag_feed(t.name), "feed", feeds.tag_feed, t.name, items),
+                    self._output(tag_json_feed(t.name), "feed", feeds.json_tag, t.name, items)]
+        return out
+
+    def bib(self) -> list[Output]:
+        """A .bib file per digest and per tag: the papers as that page shows them (no upvotes)."""
+        c, base = self.catalog, self.config.base_url
+        out = [self._output(urls.digest_bib(d.date), "bib", bibtex.site_bib, base,
+                            tuple(e.paper for e in for_feeds(d).entries)) for d in c.site.digests]
+        out += [self._output(urls.tag_bib(t.name), "bib", bibtex.site_bib, base,
+                             tuple(a.paper for a in newest_per_paper(t.appearances, len(t.appearances))))
                 for t in c.tags]
         return out
 
@@ -90,6 +108,11 @@ class Plan:
         out += [self._output(urls.api_digest(d.date), "api", api.digest_file, base, d) for d in c.site.digests]
         out += [self._output(urls.api_paper(p.id), "api", api.paper_file, base, p, c.by_paper[p.id])
                 for p in c.papers]
+        out.append(self._output(api.V1_INDEX, "api", api.v1_index_file, base, tuple(d.summary for d in c.site.digests)))
+        out += [self._output(api.v1_digest(d.date), "api", api.v1_digest_file, base, d) for d in c.site.digests]
+        out += [self._output(api.v1_paper(p.id), "api", api.v1_paper_file, base, p, c.by_paper[p.id])
+                for p in c.papers]
+        out += [self._output(api.v1_schema(name), "api", api.schema_file, base, name) for name in api.SCHEMA_NAMES]
         return out
 
     def static(self) -> list[Output]:

@@ -66,9 +66,9 @@ class Paper:
     github_stars: int | None = declare(Field("integer", "Stars of the code repository, as Hugging Face reports them.",
                                              minimum=0), machine=True)
     arxiv: str = declare(Field("string", "arXiv identifier without version.", max_length=40), "", machine=True)
-    version: int | None = declare(Field("integer", "Latest arXiv version seen (3 for v3).", minimum=1, maximum=1000),
+    arxiv_version: int | None = declare(Field("integer", "Latest arXiv version seen (3 for v3).", minimum=1, maximum=1000),
                                   machine=True)
-    version_date: date | None = declare(Field("date", "When the latest arXiv version appeared (YYYY-MM-DD)."),
+    arxiv_version_date: date | None = declare(Field("date", "When the latest arXiv version appeared (YYYY-MM-DD)."),
                                         machine=True)
     category: str = declare(Field("string", "arXiv primary category.", max_length=40), "", machine=True)
     links: Links = declare(Field("object", "Links out of the site."), Links, override=True)

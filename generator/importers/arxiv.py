@@ -47,8 +47,8 @@ def parse(text: str, source: str) -> tuple[list[Candidate], list[Diagnostic]]:
             candidate.record["category"] = category.get("term")
         version = re.search(r"v(\d+)$", raw_id)
         if version:  # a new version keeps the paper's id: the record says which version is the latest
-            candidate.record["version"] = int(version.group(1))
-            candidate.record["version_date"] = _iso_day(entry.findtext("atom:updated", "", NS))
+            candidate.record["arxiv_version"] = int(version.group(1))
+            candidate.record["arxiv_version_date"] = _iso_day(entry.findtext("atom:updated", "", NS))
         # links without a version, as hf-api and resolve write them: the latest version, and no flip-flop
         links = candidate.record["links"] = {"arxiv": f"https://arxiv.org/abs/{arxiv}"}
         for link in entry.findall("atom:link", NS):

@@ -182,16 +182,16 @@ def merge_record(old: dict[str, Any], new: dict[str, Any],
             continue
         if key in COUNTERS and before is not None and new[key] < before:
             continue
-        if key == "version" and before is not None and new[key] < before:
+        if key == "arxiv_version" and before is not None and new[key] < before:
             continue
-        if key == "version_date" and old.get("version") is not None and (new.get("version") or 0) < old["version"]:
+        if key == "arxiv_version_date" and old.get("arxiv_version") is not None and (new.get("arxiv_version") or 0) < old["arxiv_version"]:
             continue
         if key in RANKED and before not in (None, "", [], {}) and not authoritative:
             kept.append(f"{key} differs in {who} (kept the record's)")
             continue
-        if key == "version" and before is not None:
-            changes.append(f"version: v{before} -> v{new[key]}" + (
-                f" (updated on {new['version_date']})" if new.get("version_date") else ""))
+        if key == "arxiv_version" and before is not None:
+            changes.append(f"arxiv_version: v{before} -> v{new[key]}" + (
+                f" (updated on {new['arxiv_version_date']})" if new.get("arxiv_version_date") else ""))
             merged[key] = new[key]
             continue
         note(key, before, new[key])

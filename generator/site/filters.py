@@ -11,6 +11,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..content.model import Paper
+from . import bibtex as bib
 from .catalog import MONTH_NAMES
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -28,31 +29,9 @@ def plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count:,} {word if count == 1 else (many or word + 's')}"
 
 
-def bibtex(paper: Paper) -> str:
-    """A BibTeX entry; arXiv papers get the eprint fields biblatex and Zotero understand."""
-    first = (paper.authors[0].split()[-1] if paper.authors else "anon").lower()
-    first = "".join(ch for ch in first if ch.isalnum()) or "anon"
-    year = str(paper.published.year) if paper.published else ""
-    word = next((w for w in "".join(c if c.isalnum() else " " for c in paper.title.lower()).split()
-                 if len(w) > 3), "paper")
-    fields = [("title", "{" + _bib_escape(paper.title) + "}")]
-    if paper.authors:
-        fields.append(("author", " and ".join(_bib_escape(a) for a in paper.authors)))
-    if year:
-        fields.append(("year", year))
-    if paper.arxiv:
-        fields += [("eprint", paper.arxiv), ("archivePrefix", "arXiv")]
-        if paper.category:
-            fields.append(("primaryClass", paper.category))
-    url = paper.links.arxiv or (f"https://arxiv.org/abs/{paper.arxiv}" if paper.arxiv else "")
-    if url:
-        fields.append(("url", url))
-    body = ",\n".join(f"  {k} = {{{v}}}" if not v.startswith("{") else f"  {k} = {v}" for k, v in fields)
-    return f"@misc{{{first}{year}{word},\n{body}\n}}"
-
-
-def _bib_escape(text: str) -> str:
-    return text.replace("{", "\\{").replace("}", "\\}") if text.count("{") != text.count("}") else text
+def bibtex(paper: Paper, page_url: str = "") -> str:
+    """The paper's BibTeX entry (site/bibtex.py: the same entries as the .bib files)."""
+    return bib.bibtex_entry(paper, page_url=page_url)
 
 
 def json_ld(data: dict[str, Any]) -> Markup:

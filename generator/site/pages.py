@@ -18,6 +18,7 @@ from ..diagnostics import DigestError
 from . import filters, urls
 from .catalog import Catalog
 from .search import ROOT as SEARCH_INDEX
+from .feeds import site_feeds
 from .markup import abstract_html, plain_text, render_markdown, truncate
 from .templates import TemplateSet
 from .themes import Asset, Theme
@@ -63,10 +64,16 @@ def page_views(catalog: Catalog) -> list[PageView]:
         "tags": tuple(t.summary for t in catalog.tags)}))
     for tag in catalog.tags:
         feed = Feed(f"{config.title}: papers tagged {tag.name}", urls.tag_feed(tag.name))
+        json_feed = Feed(f"{config.title}: papers tagged {tag.name} (JSON Feed)", urls.tag_json_feed(tag.name),
+                         "application/feed+json")
         views.append(PageView(urls.tag(tag.name), "tag.html", {
             "title": f"Papers tagged {tag.name}",
             "description": f"{filters.plural(len(tag.appearances), 'paper')} tagged {tag.name}.",
-            "tag": tag, "extra_feeds": (feed,), "tag_feed": feed}))
+            "tag": tag, "extra_feeds": (feed, json_feed), "tag_feed": feed}))
+    views.append(PageView(urls.FEEDS, "feeds.html", {
+        "title": "Feeds", "description": f"Follow {config.title} in a feed reader: every feed and its address.",
+        "site_feeds": site_feeds(config.title, ()),
+        "tag_feeds": tuple(f for f in site_feeds(config.title, tuple(t.name for t in catalog.tags)) if f.group)}))
     views.append(PageView(urls.ARCHIVE, "archive.html", {
         "title": "Archive", "description": f"All {filters.plural(len(digests), 'digest')}, by month.",
         "months": catalog.months}))
@@ -81,7 +88,7 @@ def page_views(catalog: Catalog) -> list[PageView]:
 
 
 REQUIRED_TEMPLATES = ("index.html", "digest.html", "paper.html", "tags.html", "tag.html", "archive.html",
-                      "page.html", "search.html", "404.html")
+                      "page.html", "search.html", "404.html", "feeds.html")
 URLS = SimpleNamespace(**{name: getattr(urls, name) for name in urls.__all__})
 
 
@@ -96,6 +103,7 @@ class PageRenderer:
         self.root_prefix = urlsplit(self.config.base_url).path or "/"
         self.site_feeds = (Feed(f"{self.config.title}: digests (RSS)", urls.RSS),
                            Feed(f"{self.config.title}: digests (Atom)", urls.ATOM, "application/atom+xml"),
+                           Feed(f"{self.config.title}: digests (JSON Feed)", urls.JSON_FEED, "application/feed+json"),
                            Feed(f"{self.config.title}: every paper (RSS)", urls.PAPERS_FEED))
         self.templates = TemplateSet(theme, filters={
             "markdown": render_markdown, "abstract": abstract_html, "long_date": filters.long_date,

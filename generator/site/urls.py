@@ -19,11 +19,17 @@ ROBOTS = "robots.txt"
 RSS = "feed.xml"
 ATOM = "atom.xml"
 PAPERS_FEED = "papers/feed.xml"
+JSON_FEED = "feed.json"
+PAPERS_JSON_FEED = "papers/feed.json"
+OPML = "feeds.opml"
+FEEDS = "feeds/"
 API_DIGESTS = "api/digests.json"
+API_V1 = "api/v1/index.json"
 __all__ = ["HOME", "ARCHIVE", "TAGS", "SEARCH", "NOT_FOUND", "SITEMAP", "ROBOTS", "RSS", "ATOM", "PAPERS_FEED",
-           "API_DIGESTS", "digest", "paper", "entry_anchor", "tag", "tag_feed", "page", "api_digest", "api_paper"]
+           "JSON_FEED", "PAPERS_JSON_FEED", "OPML", "FEEDS", "API_DIGESTS", "API_V1", "digest", "paper", "entry_anchor", "tag", "tag_feed", "page", "api_digest", "api_paper", "tag_json_feed",
+           "digest_bib", "tag_bib"]
 RESERVED = {"digests", "papers", "tags", "archive", "search", "api", "static", "pagefind", "404", "feed",
-            "atom", "sitemap", "robots"}
+            "atom", "sitemap", "robots", "feeds"}
 
 
 def digest(day: date) -> str:
@@ -44,6 +50,18 @@ def tag(name: str) -> str:
 
 def tag_feed(name: str) -> str:
     return f"tags/{name}/feed.xml"
+
+
+def tag_json_feed(name: str) -> str:
+    return f"tags/{name}/feed.json"
+
+
+def digest_bib(day: date) -> str:
+    return f"digests/{day.isoformat()}/papers.bib"
+
+
+def tag_bib(name: str) -> str:
+    return f"tags/{name}/papers.bib"
 
 
 def page(slug: str) -> str:
