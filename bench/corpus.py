@@ -16,7 +16,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator.content import ids, yamlio  # noqa: E402
-from generator.importers.store import SCHEMA_MODELINE, ordered, record_path  # noqa: E402
+from generator.importers.curator_files import SCHEMA_MODELINE  # noqa: E402
+from generator.importers.merge import ordered, record_path  # noqa: E402
 
 WORDS = ("attention model learning neural network training data language vision graph diffusion reasoning "
          "agent policy reward memory scaling sparse transformer representation inference robust causal "

@@ -294,7 +294,9 @@ def serve(content: Path, output: Path, port: int, theme: str | None) -> None:
 def new(day: str | None, content: Path, curator: str | None) -> None:
     """Create content/digests/DATE.yaml from a template (today in the site's time zone by default)."""
     from .content.files import display_path
-    from .importers.store import _default_curator, new_digest_text, offered_path, offered_text, write_atomic
+    from .content.files import write_text_atomic
+    from .importers.curator_files import new_digest_text, offered_path, offered_text
+    from .importers.store import _default_curator
     chosen = _parse_day(day) or site_today(content)
     path = content / "digests" / f"{chosen.isoformat()}.yaml"
     if path.exists():
@@ -308,6 +310,6 @@ def new(day: str | None, content: Path, curator: str | None) -> None:
         return
     text = new_digest_text(chosen, who, [], title=f"Papers for {chosen.isoformat()}")
     text = text.replace('intro: ""', "intro: |\n  One or two sentences on what connects today's papers.")
-    write_atomic(path, text)
-    write_atomic(offered_path(content, chosen), offered_text([]))  # nothing offered yet: imports may add any paper
+    write_text_atomic(path, text)
+    write_text_atomic(offered_path(content, chosen), offered_text([]))  # nothing offered yet: imports may add any paper
     click.echo(f"created {display_path(path)}; add papers with 'digest import' or '- paper: ID' lines")

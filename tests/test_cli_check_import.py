@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from generator.importers.store import append_to_digest
+from generator.importers.curator_files import append_to_digest
 
 from .conftest import DATA, minimal_site, run_digest
 

@@ -7,6 +7,8 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -352,3 +354,33 @@ def test_a_server_that_sends_a_byte_at_a_time_hits_the_deadline() -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_meta_line_of_100k_spaces_imports_in_linear_time(tmp_path: Path) -> None:
+    """A quadratic regex took a minute over 30,000 spaces; the run is bounded so a regression fails."""
+    page = SEED.replace("  • 1 authors", " " * 100_000 + "x", 1)
+    minimal_site(tmp_path / "content")
+    (tmp_path / "page.txt").write_text(page, encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "generator", "import", "hf-page", "page.txt", "--date",
+                             "2026-05-20"], cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(REPO)},
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("bom,newline", [(False, "\r\n"), (True, "\n"), (True, "\r\n")])
+def test_an_import_keeps_a_digest_files_line_endings_and_bom(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             bom: bool, newline: str) -> None:
+    minimal_site(tmp_path / "content")
+    path = tmp_path / "content" / "digests" / "2024-10-25.yaml"
+    text = path.read_text(encoding="utf-8").replace("\n", newline)
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+    (tmp_path / "api.json").write_text(API, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["import", "hf-api", "api.json", "--date", "2024-10-25"])
+    assert result.exit_code == 0, result.output
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") == bom
+    body = raw.decode("utf-8").removeprefix("\ufeff")
+    assert body.startswith(text) and body.count("- paper:") > 2
+    if newline == "\r\n":
+        assert "\n" not in body.replace("\r\n", "")  # no bare LF: the file's style, not a mix

@@ -13,7 +13,7 @@ import yaml
 from generator.content import ids, yamlio
 from generator.importers import hf_page
 from generator.importers.run import run_import
-from generator.importers.store import append_to_digest
+from generator.importers.curator_files import append_to_digest
 
 from .conftest import DATA, minimal_site
 

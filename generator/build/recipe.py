@@ -8,12 +8,11 @@ content only: no clock, locale, time zone or unsorted iteration reaches it.
 from __future__ import annotations
 
 import gc
-import os
 import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 from ..content.loader import load_site
 from ..content.model import Site

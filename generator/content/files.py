@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 from ..diagnostics import DigestError
@@ -120,3 +121,20 @@ def _raise_walk_error(exc: OSError) -> None:
     # an unreadable folder is reported as such, not as missing papers later
     raise DigestError.single(display_path(exc.filename or "?"), f"cannot read folder: {exc.strerror or exc}",
                              "check the folder's permissions")
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write a content file whole or not at all: a temporary file beside it,
+    flushed to disk, then renamed over it. The text is written exactly as given."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

@@ -100,8 +100,8 @@ def _candidate(item: dict[str, Any], source: str) -> tuple[Candidate, list[tuple
         candidate.record["organization"] = {"name": str(org["name"]), "fullname": str(org.get("fullname") or org["name"])}
     if arxiv:
         candidate.record["arxiv"] = arxiv
-        candidate.record["links"] = links = {"arxiv": f"https://arxiv.org/abs/{arxiv}", "pdf": f"https://arxiv.org/pdf/{arxiv}",
-                           "hf": f"https://huggingface.co/papers/{arxiv}"}
+        candidate.record["links"] = {"arxiv": f"https://arxiv.org/abs/{arxiv}", "pdf": f"https://arxiv.org/pdf/{arxiv}",
+                                     "hf": f"https://huggingface.co/papers/{arxiv}"}
     dropped: list[tuple[str, str]] = []
     for key, field in (("githubRepo", "code"), ("projectPage", "project")):
         url = paper.get(key) or item.get(key)

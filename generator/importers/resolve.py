@@ -344,7 +344,9 @@ def run_resolve(content: Path, client: TitleSearch, dry_run: bool = False, limit
     id and gains `arxiv:`, authors, links and dates)."""
     from ..content import files, schema, yamlio
     from ..content.validate import validate
-    from .store import _diff, _existing_records, merge_record, ordered, write_atomic
+    from ..content.files import write_text_atomic
+    from .merge import merge_record, ordered
+    from .store import _diff, _existing_records
 
     existing = _existing_records(content)
     known = {data["arxiv"]: pid for pid, (_, data) in existing.items() if data.get("arxiv")}
@@ -372,6 +374,6 @@ def run_resolve(content: Path, client: TitleSearch, dry_run: bool = False, limit
         run.diffs[shown] = _diff(shown, path.read_text(encoding="utf-8"), text)
     if not dry_run:
         for path, text in sorted(writes.items()):
-            write_atomic(path, text)
+            write_text_atomic(path, text)
     run.written = sorted(files.display_path(p) for p in writes)
     return run

@@ -27,6 +27,8 @@ which only calls setters on the feedgen entry it is given.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import html
 import re
 from collections.abc import Callable, Iterable
@@ -217,7 +219,7 @@ def hex_char_refs(feed_xml: bytes) -> bytes:
     return b"".join(parts)
 
 
-def apply_entry_content(entry, content_html: str, summary_text: str = "") -> None:  # type: ignore[no-untyped-def]
+def apply_entry_content(entry: Any, content_html: str, summary_text: str = "") -> None:
     """Put HTML content and a plain-text summary on a feedgen FeedEntry so both
     outputs validate:
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import html as _html
 from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Iterable
 from zoneinfo import ZoneInfo
 
@@ -133,7 +133,7 @@ class Feeds:
     def abs(self, path: str) -> str:
         return urls.absolute(self.config.base_url, path)
 
-    def published(self, day) -> datetime:  # type: ignore[no-untyped-def]
+    def published(self, day: date) -> datetime:
         return datetime.combine(day, time(PUBLISH_HOUR), self.zone)
 
     @staticmethod
