@@ -384,3 +384,15 @@ def test_an_import_keeps_a_digest_files_line_endings_and_bom(tmp_path: Path, mon
     assert body.startswith(text) and body.count("- paper:") > 2
     if newline == "\r\n":
         assert "\n" not in body.replace("\r\n", "")  # no bare LF: the file's style, not a mix
+
+
+def test_thousands_of_unknown_ids_are_reported_in_linear_time(tmp_path: Path) -> None:
+    """2,000 unknown ids once took 49 s (a YAML parse and a fuzzy search per error); bounded here."""
+    minimal_site(tmp_path / "content")
+    entries = "".join(f"  - paper: '2410.{90000 + i}'\n" for i in range(2000))
+    (tmp_path / "content" / "digests" / "2024-11-03.yaml").write_text(
+        "date: 2024-11-03\ntitle: T\ncurator: ada\npapers:\n" + entries, encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "generator", "check"], cwd=tmp_path,
+                            env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and "2000 errors found" in result.stderr
+    assert "2024-11-03.yaml:2004:12: error: unknown paper id '2410.91999'" in result.stderr
