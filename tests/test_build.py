@@ -102,7 +102,7 @@ def test_abstracts_are_shown_exactly_and_escaped(shipped: Path) -> None:
     page = (shipped / "digests/2026-07-01/index.html").read_text(encoding="utf-8")
     assert "integrates H\\&amp;E slides" in page  # escaped, the backslash kept
     assert "from 82.5\\% to 83.5\\%" in page
-    assert "a ___domain-incremental task" in page or "a domain-incremental task" in page
+    assert "or a domain-incremental task" in page  # as the record holds it (the first page imported had no artefact)
     older = (shipped / "digests/2026-05-20/index.html").read_text(encoding="utf-8")
     assert "(p &lt; 0.001)" in older
     assert "{\\it viz}" in older

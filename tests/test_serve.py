@@ -138,8 +138,8 @@ def test_open_tab_reloads_and_shows_the_error_overlay(tmp_path: Path) -> None:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=executable, args=tools.CHROMIUM_ARGS)
             page = browser.new_page()
-            page.goto(page_url)
-            page.wait_for_timeout(500)  # let the page see the current version
+            with page.expect_response(lambda r: "__digest__/status" in r.url):  # it has seen the current version
+                page.goto(page_url)
             good = path.read_text(encoding="utf-8")
             path.write_text(good.replace("A day of papers", "Reloaded by itself"), encoding="utf-8")
             page.wait_for_function("document.querySelector('h1').textContent.includes('Reloaded by itself')",
