@@ -50,6 +50,19 @@ def site_today(content: Path) -> date:
     return datetime.now(ZoneInfo(tz)).date()
 
 
+def _print_record_changes(changed: dict[str, list[str]], kept: dict[str, list[str]]) -> None:
+    for record_id, changes in sorted(changed.items()):
+        click.echo(f"  updated {record_id}: " + "; ".join(changes))
+    for record_id, notes in sorted(kept.items()):
+        click.echo(f"  kept {record_id}: " + "; ".join(notes))
+
+
+def _print_diffs(written: list[str], diffs: dict[str, str]) -> None:
+    for path in written:
+        click.echo(f"  would write {path}")
+        click.echo(diffs.get(path, ""), nl=False)
+
+
 def _curator_id(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """--curator is written into a digest file: only a valid curator id may get there."""
     from .content.validate import SLUG
@@ -118,10 +131,7 @@ def import_(fmt: str, sources: tuple[str, ...], content: Path, day: str | None, 
         _fail(exc)
         return
     _print_diagnostics(warnings)
-    for paper_id, changes in sorted(result.changed.items()):
-        click.echo(f"  updated {paper_id}: " + "; ".join(changes))
-    for paper_id, notes in sorted(result.kept.items()):
-        click.echo(f"  kept {paper_id}: " + "; ".join(notes))
+    _print_record_changes(result.changed, result.kept)
     for path in result.digests_created:
         click.echo(f"  created {path}")
     for path, added in sorted(result.digests_extended.items()):
@@ -130,9 +140,7 @@ def import_(fmt: str, sources: tuple[str, ...], content: Path, day: str | None, 
         click.echo(f"  kept out of {path}: {len(removed)} papers its curator removed"
                    + (": " + ", ".join(removed) if dry_run else ""))
     if dry_run:
-        for path in result.written:
-            click.echo(f"  would write {path}")
-            click.echo(result.diffs.get(path, ""), nl=False)
+        _print_diffs(result.written, result.diffs)
     verb = "would import" if dry_run else "imported"
     total = len(result.added) + len(result.changed) + len(result.unchanged)
     click.echo(f"{verb} {total} papers: {len(result.added)} new, {len(result.changed)} updated, "
@@ -172,10 +180,7 @@ def resolve(content: Path, api: str, dry_run: bool, limit: int | None, cache: Pa
     _print_diagnostics(found.warnings)
     for record_id, candidate in sorted(found.matched.items()):
         click.echo(f"  matched {record_id}: arXiv {candidate.arxiv}")
-    for record_id, changes in sorted(run.changed.items()):
-        click.echo(f"  updated {record_id}: " + "; ".join(changes))
-    for record_id, notes in sorted(run.kept.items()):
-        click.echo(f"  kept {record_id}: " + "; ".join(notes))
+    _print_record_changes(run.changed, run.kept)
     for record_id in found.unmatched:
         click.echo(f"  no match {record_id}: no arXiv entry has this exact title")
     for record_id, arxiv_ids in sorted(found.ambiguous.items()):
@@ -185,9 +190,7 @@ def resolve(content: Path, api: str, dry_run: bool, limit: int | None, cache: Pa
     for record_id, why in sorted(found.failed.items()):
         click.echo(f"  failed {record_id}: {why}")
     if dry_run:
-        for path in run.written:
-            click.echo(f"  would write {path}")
-            click.echo(run.diffs.get(path, ""), nl=False)
+        _print_diffs(run.written, run.diffs)
     looked = len(found.matched) + len(found.unmatched) + len(found.ambiguous) + len(found.duplicates) + len(found.failed)
     click.echo(f"{'would resolve' if dry_run else 'resolved'} {len(found.matched)} of {looked} records without an "
                f"arXiv id: {len(found.unmatched)} unmatched, {len(found.ambiguous)} ambiguous, "

@@ -135,3 +135,27 @@ def serve_directory(root: Path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_url(tmp_path_factory: pytest.TempPathFactory):
+    """The shipped example site, built once with its search index and served on 127.0.0.1."""
+    from generator.build import build
+    root = tmp_path_factory.mktemp("example-site")
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "themes", root / "themes")
+    build(root / "content", root / "output")
+    with serve_directory(root / "output") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright, once per test session."""
+    from . import tools
+    executable = tools.chromium()
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=executable, args=tools.CHROMIUM_ARGS)
+        yield instance
+        instance.close()

@@ -2,14 +2,12 @@
 Search behaviour in the browser is in tests/test_search.py."""
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
-from generator.build import build
 
 from . import tools
-from .conftest import REPO, serve_directory
+from .conftest import REPO
 
 pytestmark = pytest.mark.e2e  # real browsers, validators and readers
 
@@ -23,24 +21,6 @@ PAGES = {
 }
 
 
-@pytest.fixture(scope="module")
-def site_url(tmp_path_factory: pytest.TempPathFactory):
-    root = tmp_path_factory.mktemp("browser")
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copytree(REPO / "themes", root / "themes")
-    build(root / "content", root / "output")
-    with serve_directory(root / "output") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = tools.chromium()
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=executable, args=tools.CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 def _watch(page):

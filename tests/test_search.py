@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import random
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from generator.site.search import ROOT, index_files, order, search, search_recor
 from generator.site.search_terms import Record, analyze, shard_key, stem, terms
 
 from . import tools
-from .conftest import REPO, minimal_site, serve_directory
+from .conftest import REPO, minimal_site
 
 GEOMETRIC = "Geometric Phase Transition Enables Extreme Hippocampal Memory Capacity"
 CONV_FINRE = "Conv-FinRe: A Conversational and Longitudinal Benchmark"
@@ -146,24 +145,6 @@ def test_no_search_skips_the_index(tmp_path: Path) -> None:
 
 # --- the search page in Chromium ---
 
-@pytest.fixture(scope="module")
-def site_url(tmp_path_factory: pytest.TempPathFactory):
-    root = tmp_path_factory.mktemp("search-site")
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copytree(REPO / "themes", root / "themes")
-    build(root / "content", root / "output")
-    with serve_directory(root / "output") as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = tools.chromium()
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=executable, args=tools.CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ time, since those may have changed.
 """
 from __future__ import annotations
 
-import os
 import re
 from datetime import date
 from pathlib import Path
@@ -16,7 +15,7 @@ from ..diagnostics import Report
 from . import files, schema, yamlio
 from .documents import Document, read_document
 from .model import Curator, Digest, DigestEntry, Paper, with_overrides
-from .records import Stamp
+from .records import Stamp, file_stamp
 from .validate import Suggester
 
 DIGEST_NAME = re.compile(r"\d{4}-\d{2}-\d{2}\.yaml")
@@ -47,7 +46,7 @@ def load_digests(content: Path, papers: dict[str, Paper], curators: dict[str, Cu
                              "name digest files YYYY-MM-DD.yaml, after the digest's date")
             continue
         name = str(path)
-        stamp = _stamp(name)
+        stamp = file_stamp(name)
         cached = cache.get(name)
         if cached is not None and stamp is not None and cached[0] == stamp:
             doc = Document(path, shown, None, cached[1], content)
@@ -70,14 +69,6 @@ def load_digests(content: Path, papers: dict[str, Paper], curators: dict[str, Cu
     cache.update(live)
     digests.sort(key=lambda d: d.date, reverse=True)
     return digests
-
-
-def _stamp(path: str) -> Stamp | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_size, st.st_mtime_ns)
 
 
 def _build_digest(doc: Document, papers: dict[str, Paper], curators: dict[str, Curator] | None,

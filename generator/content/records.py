@@ -48,7 +48,8 @@ def parse_record(item: tuple[Path, bytes, Path]) -> tuple[Paper | None, list[Dia
     return from_data(Paper, doc.data), []
 
 
-def _stamp(path: str) -> Stamp | None:
+def file_stamp(path: str) -> Stamp | None:
+    """(size, mtime) of a file, or None if it cannot be stat'ed."""
     try:
         st = os.stat(path)
     except OSError:
@@ -65,7 +66,7 @@ def load_papers(content: Path, report: Report, broken: set[str], cache: RecordCa
     misses: list[tuple[Path, bytes, Path]] = []
     stamps: dict[str, Stamp] = {}
     for name in record_files(content):
-        stamp = _stamp(name)
+        stamp = file_stamp(name)
         cached = cache.get(name)
         if cached is not None and stamp is not None and cached[0] == stamp:
             found.append((name, cached[1]))
