@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import tempfile
 from pathlib import Path
@@ -138,3 +139,17 @@ def write_text_atomic(path: Path, text: str) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+_TEMPORARY = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")  # what write_text_atomic leaves if killed mid-write
+
+
+def remove_stale_temporaries(folder: Path) -> None:
+    """Remove the temporary files of writes that were killed before their rename."""
+    for here, _dirs, names in os.walk(folder):
+        for name in names:
+            if _TEMPORARY.fullmatch(name):
+                try:
+                    os.unlink(os.path.join(here, name))
+                except OSError:
+                    pass

@@ -87,6 +87,8 @@ def _diff(shown: str, before: str | None, after: str) -> str:
 def import_candidates(content: Path, candidates: list[Candidate], curator: str | None,
                       dry_run: bool = False) -> ImportResult:
     """Merge `candidates` into `content` and list them in their digests."""
+    if not dry_run:
+        files.remove_stale_temporaries(content)  # left by an import that was killed mid-write
     existing = _existing_records(content)
     by_id = {pid: data for pid, (_, data) in existing.items()}
     by_arxiv = {data["arxiv"]: pid for pid, data in by_id.items() if data.get("arxiv")}
