@@ -10,6 +10,8 @@ from generator.build import build
 from . import tools
 from .conftest import REPO, serve_directory
 
+pytestmark = pytest.mark.e2e
+
 PAGES = {
     "home": "",
     "digest": "digests/2026-05-20/",

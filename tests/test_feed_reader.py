@@ -7,11 +7,14 @@ import subprocess
 from pathlib import Path
 
 import feedparser
+import pytest
 
 from generator.build import build
 
 from . import tools
 from .conftest import REPO, serve_directory
+
+pytestmark = pytest.mark.e2e
 
 
 def test_newsboat_reads_every_feed(tmp_path: Path) -> None:

@@ -12,6 +12,8 @@ from generator.build import build
 from . import tools
 from .conftest import REPO
 
+pytestmark = pytest.mark.e2e
+
 
 @pytest.fixture(scope="module")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:

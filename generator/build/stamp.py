@@ -18,7 +18,8 @@ from typing import Any
 from .. import __version__
 from .cache import RACY_NS, _write
 
-RENDERING_LIBRARIES = ("jinja2", "markupsafe", "markdown", "nh3", "feedgen", "pyyaml", "pagefind")
+RENDERING_LIBRARIES = ("jinja2", "markupsafe", "markdown", "nh3", "feedgen", "pyyaml", "pagefind", "latex2mathml",
+                       "pylatexenc")
 
 
 @lru_cache(maxsize=1)

@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 from ..content.model import SiteConfig
 from . import filters, urls
 from .catalog import Catalog
-from .markup import abstract_html, plain_text, render_markdown, truncate
+from .latex import abstract_html
+from .markup import plain_text, render_markdown, truncate
 from .templates import TemplateSet
 from .themes import Asset, Theme
 
