@@ -21,13 +21,23 @@ ATOM = "atom.xml"
 PAPERS_FEED = "papers/feed.xml"
 API_DIGESTS = "api/digests.json"
 __all__ = ["HOME", "ARCHIVE", "TAGS", "SEARCH", "NOT_FOUND", "SITEMAP", "ROBOTS", "RSS", "ATOM", "PAPERS_FEED",
-           "API_DIGESTS", "digest", "paper", "entry_anchor", "tag", "tag_feed", "page", "api_digest", "api_paper"]
-RESERVED = {"digests", "papers", "tags", "archive", "search", "api", "static", "pagefind", "404", "feed",
+           "API_DIGESTS", "digest", "week", "month", "paper", "entry_anchor", "tag", "tag_feed", "page", "api_digest", "api_paper"]
+RESERVED = {"digests", "papers", "tags", "archive", "search", "api", "static", "pagefind", "404", "feed", "weeks", "months",
             "atom", "sitemap", "robots"}
 
 
 def digest(day: date) -> str:
     return f"digests/{day.isoformat()}/"
+
+
+def week(key: str) -> str:
+    """'2026-W27' -> weeks/2026-W27/"""
+    return f"weeks/{key}/"
+
+
+def month(key: str) -> str:
+    """'2026-07' -> months/2026-07/"""
+    return f"months/{key}/"
 
 
 def paper(paper_id: str) -> str:
