@@ -19,6 +19,8 @@ PAGES = {
     "tag": "tags/attention/",
     "archive": "archive/",
     "search": "search/",
+    "week": "weeks/2026-W27/",
+    "month": "months/2026-03/",
 }
 
 

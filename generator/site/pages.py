@@ -7,6 +7,7 @@ can reach is what its key covers.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import SimpleNamespace
@@ -151,4 +152,16 @@ class PageRenderer:
                    **view.context}
         context["description"] = context["description"] or self.config.description
         context["feeds"] = (*self.site_feeds, *view.context.get("extra_feeds", ()))
-        return self.templates.render(view.template, context)
+        html = self.templates.render(view.template, context)
+        if view.root_links and self.root_prefix != "/":
+            html = self._root_fallback(html)
+        return html
+
+    def _root_fallback(self, html: str) -> str:
+        """404.html links assets from the base path (/repo/static/...), which is right where the site is
+        published. Served at / instead (a preview, a mirror, a custom domain), those links break: each
+        stylesheet is linked a second time from the site root, so the page is styled either way (the
+        link that does not resolve is one failed request, and loading the same sheet twice is harmless)."""
+        prefix = re.escape(self.root_prefix)
+        return re.sub(r'<link rel="stylesheet" href="' + prefix + r'(static/[^"]+)">',
+                      lambda m: f'{m.group(0)}\n<link rel="stylesheet" href="/{m.group(1)}">', html)

@@ -59,15 +59,15 @@
       if (term.charAt(0) === "-") { list = out.exclude; term = term.slice(1).trim(); }
       if (term && list.indexOf(term) < 0) { list.push(term); }
     }
-    includeText.split(",").forEach(function (t) { add(out.include, t); });
     excludeText.split(",").forEach(function (t) { add(out.exclude, t.trim().replace(/^-/, "")); });
+    includeText.split(",").forEach(function (t) { add(out.include, t); });
     return out;
   }
 
   function escapeRegExp(text) { return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
 
   function matcher(term) {
-    var word = new RegExp("(^|[^\\w])" + escapeRegExp(term) + "($|[^\\w])", "i");
+    var word = new RegExp("(^|[^\\w])" + escapeRegExp(term), "i");  // at the start of a word: robot finds robotics
     return function (entry) {
       var tags = (entry.getAttribute("data-tags") || "").toLowerCase().split(" ");
       if (tags.indexOf(term.replace(/^#/, "")) >= 0) { return true; }
