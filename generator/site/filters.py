@@ -116,3 +116,9 @@ def first_sentence(text: str, limit: int = 320) -> str:
 def truncate_words(text: str, limit: int) -> str:
     cut = text[: limit - 1]
     return (cut[: cut.rfind(" ")] if " " in cut[limit // 2:] else cut).rstrip(",;: ") + "…"
+
+
+def dashes(text: str) -> str:
+    """A title's spaced ' -- ' and ' --- ' as an en and an em dash (as LaTeX sets them); '--' inside a
+    word or a flag is left alone."""
+    return text.replace(" --- ", " — ").replace(" -- ", " – ")

@@ -129,7 +129,7 @@ class PageRenderer:
         self.templates = TemplateSet(theme, filters={
             "markdown": render_markdown, "abstract": abstract_html, "long_date": filters.long_date,
             "weekday_date": filters.weekday_date, "plain": plain_text, "truncate_text": truncate,
-            "bibtex": filters.bibtex, "preview": preview}, globals_={
+            "bibtex": filters.bibtex, "preview": preview, "dashes": filters.dashes}, globals_={
             "site": self.config, "plural": filters.plural, "scholarly_article": filters.scholarly_article, "urls": URLS, "catalog": catalog,
             "menu_pages": tuple(p for p in catalog.site.pages if p.menu)})
 

@@ -56,7 +56,7 @@ def related_papers(papers: Sequence["Paper"]) -> dict[str, tuple["Related", ...]
         counts.extend(c.values())
         lengths[i] = len(c)
         df.update(c.keys())
-    limit = max(2, n // 2)
+    limit = n // 2 if n >= 100 else n  # in small sites every word may be informative
     vocab = {w: i for i, w in enumerate(sorted(w for w, k in df.items() if 1 < k <= limit and w not in STOPWORDS))}
     if not vocab:
         return {p.id: () for p in papers}
