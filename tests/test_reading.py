@@ -111,3 +111,17 @@ def test_related_papers_are_deterministic_and_exclude_self() -> None:
     result = related_papers(twins)
     assert [r.id for r in result["a"]] == ["b", "c"]  # equal scores: the smaller id first
     assert [r.id for r in result["d"]] == ["e"]
+
+
+def test_digest_social_card_is_a_deterministic_png(small_site: Path, tmp_path: Path) -> None:
+    card = (small_site / "digests/2024-10-25/card.png").read_bytes()
+    assert card[:8] == b"\x89PNG\r\n\x1a\n"
+    assert int.from_bytes(card[16:20], "big") == 1200 and int.from_bytes(card[20:24], "big") == 630
+    html = (small_site / "digests/2024-10-25/index.html").read_text(encoding="utf-8")
+    assert '<meta property="og:image" content="https://digest.example.org/digests/2024-10-25/card.png">' in html
+    content = minimal_site(tmp_path / "content", **{
+        "papers/2410/2410.17243.yaml": paper_yaml(
+            "2410.17243", "Breaking the Memory Barrier", upvotes="12").replace(
+            "abstract: An abstract.", "abstract: 'We reach 81.8\\% accuracy -- with $O(n^2)$ memory. More text.'")})
+    build(content, tmp_path / "again", search=False)
+    assert (tmp_path / "again/digests/2024-10-25/card.png").read_bytes() == card

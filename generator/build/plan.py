@@ -15,8 +15,9 @@ from typing import Any, Callable
 
 from ..site import api, urls
 from ..site.catalog import Catalog
+from ..site.cards import card_png
 from ..site.feeds import Feeds
-from ..site.pages import PageRenderer, page_views
+from ..site.pages import PageRenderer, digest_card_text, page_views
 from ..site.sitemap import robots_txt, sitemap_entries, sitemap_xml
 from ..site.themes import Asset, Theme
 from .fingerprint import Fingerprinter
@@ -53,7 +54,7 @@ class Plan:
         return Output(path, self.fingerprint(self.global_key, kind, extra, args), make, args, kind)
 
     def outputs(self) -> list[Output]:
-        return [*self.pages(), *self.feeds(), *self.api(), *self.static(), *self.meta()]
+        return [*self.pages(), *self.feeds(), *self.api(), *self.static(), *self.meta(), *self.cards()]
 
     def pages(self) -> list[Output]:
         whole_site = ""
@@ -85,6 +86,11 @@ class Plan:
         out += [self._output(urls.api_paper(p.id), "api", api.paper_file, base, p, c.by_paper[p.id])
                 for p in c.papers]
         return out
+
+    def cards(self) -> list[Output]:
+        """A social card (og:image) per digest, made from the words it shows."""
+        return [self._output(urls.digest_card(d.date), "image", card_png, *digest_card_text(self.config, d))
+                for d in self.catalog.site.digests]
 
     def static(self) -> list[Output]:
         return [self._output(a.path, "static", _identity, a.data) for a in self.assets.values()]

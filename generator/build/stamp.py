@@ -19,7 +19,7 @@ from .. import __version__
 from .cache import RACY_NS, _write
 
 RENDERING_LIBRARIES = ("jinja2", "markupsafe", "markdown", "nh3", "feedgen", "pyyaml", "pagefind", "latex2mathml",
-                       "pylatexenc")
+                       "pylatexenc", "numpy", "scipy", "pillow")
 
 
 @lru_cache(maxsize=1)

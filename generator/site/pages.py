@@ -50,6 +50,7 @@ def page_views(catalog: Catalog) -> list[PageView]:
                             "earlier": tuple(d.summary for d in digests[1:13]), "top_week": (), "week": None,
                             "month": None}
     if latest:
+        home["og_image"] = urls.digest_card(latest.date)
         week = catalog.period(catalog.week_of(latest.date).key)
         home.update(week=week.summary, month=catalog.month_of(latest.date),
                     top_week=tuple(sorted((a for a in week.appearances if a.paper.upvotes),
@@ -61,6 +62,7 @@ def page_views(catalog: Catalog) -> list[PageView]:
                                            f"{digest.curator.name}."
         views.append(PageView(urls.digest(digest.date), "digest.html", {
             "title": digest.title, "description": truncate(intro, 200), "og_type": "article",
+            "og_image": urls.digest_card(digest.date),
             "digest": digest, "newer": newer, "older": older,
             "week": catalog.week_of(digest.date), "month": catalog.month_of(digest.date)}))
     for period in (*catalog.weeks, *catalog.month_periods):
@@ -103,6 +105,14 @@ REQUIRED_TEMPLATES = ("index.html", "digest.html", "paper.html", "tags.html", "t
                       "page.html", "search.html", "404.html", "period.html")
 abstract_html = lru_cache(maxsize=65536)(_abstract_html)  # a paper's abstract shows on several pages
 TOP_WEEK = 5  # most upvoted papers of the week on the home page
+
+
+def digest_card_text(config: SiteConfig, digest: Any) -> tuple[str, str, str, str]:
+    """What a digest's social card says: site, day, title, facts."""
+    facts = filters.plural(len(digest.entries), "paper")
+    if digest.picks:
+        facts += " · " + filters.plural(len(digest.picks), "pick")
+    return config.title, filters.weekday_date(digest.date), digest.title, f"{facts} · curated by {digest.curator.name}"
 
 
 def preview(paper: Any) -> Markup:

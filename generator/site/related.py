@@ -13,6 +13,7 @@ to 9 decimals before ranking and ties go to the smaller paper id.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from typing import TYPE_CHECKING, Sequence
@@ -36,7 +37,22 @@ based show shows shown propose proposed present paper approach method methods re
 while thus therefore well our two one three first second across within without among""".split())
 
 
+_last: tuple[str, dict] = ("", {})  # the last result, by a hash of its input: `digest serve` rebuilds in-process
+
+
 def related_papers(papers: Sequence["Paper"]) -> dict[str, tuple["Related", ...]]:
+    """Paper id -> its most similar papers, best first."""
+    global _last
+    h = hashlib.blake2b(digest_size=16)
+    for p in papers:
+        h.update(f"{p.id}\0{p.title}\0{p.abstract}\1".encode("utf-8", "surrogatepass"))
+    key = h.hexdigest()
+    if _last[0] != key:
+        _last = (key, _compute(papers))
+    return _last[1]
+
+
+def _compute(papers: Sequence["Paper"]) -> dict[str, tuple["Related", ...]]:
     import numpy as np
     from scipy import sparse
 

@@ -21,13 +21,18 @@ ATOM = "atom.xml"
 PAPERS_FEED = "papers/feed.xml"
 API_DIGESTS = "api/digests.json"
 __all__ = ["HOME", "ARCHIVE", "TAGS", "SEARCH", "NOT_FOUND", "SITEMAP", "ROBOTS", "RSS", "ATOM", "PAPERS_FEED",
-           "API_DIGESTS", "digest", "week", "month", "paper", "entry_anchor", "tag", "tag_feed", "page", "api_digest", "api_paper"]
+           "API_DIGESTS", "digest", "digest_card", "week", "month", "paper", "entry_anchor", "tag", "tag_feed", "page", "api_digest", "api_paper"]
 RESERVED = {"digests", "papers", "tags", "archive", "search", "api", "static", "pagefind", "404", "feed", "weeks", "months",
             "atom", "sitemap", "robots"}
 
 
 def digest(day: date) -> str:
     return f"digests/{day.isoformat()}/"
+
+
+def digest_card(day: date) -> str:
+    """The digest's social card (og:image)."""
+    return f"digests/{day.isoformat()}/card.png"
 
 
 def week(key: str) -> str:
