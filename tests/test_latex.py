@@ -282,3 +282,19 @@ def test_every_real_abstract_renders():
         assert words <= set(re.findall(r"[^\W\d_]{3,}", _Doc(out).plain)), source
         rendered += "<em>" in out or "–" in out or "“" in out
     assert rendered > 20
+
+
+def test_fast_path_for_text_without_markup_gives_the_same_html() -> None:
+    """abstract_html skips the parser when nothing in the text can start markup: same output."""
+    import random
+    from generator.site import latex
+    rng = random.Random(7)
+    alphabet = "ab c.,;:'\"%&#^_<>!?()[]-*/=+\n1234567890éß\t"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 120)))
+        if latex._SPECIAL.search(text):
+            continue
+        budget = list(latex.MATH_BUDGET)
+        paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
+        slow = "".join(f"<p>{latex._render(p, budget)}</p>" for p in paragraphs)
+        assert str(abstract_html(text)) == slow, repr(text)

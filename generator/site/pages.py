@@ -115,6 +115,7 @@ def digest_card_text(config: SiteConfig, digest: Any) -> tuple[str, str, str, st
     return config.title, filters.weekday_date(digest.date), digest.title, f"{facts} · curated by {digest.curator.name}"
 
 
+@lru_cache(maxsize=65536)
 def preview(paper: Any) -> Markup:
     """A one-line preview of a paper: its TL;DR if the record has one, else the first sentence of its
     abstract, typeset like the abstract."""
