@@ -26,7 +26,9 @@ TOP = 5
 TOP_TERMS = 12
 POSTINGS = 32
 MIN_SCORE = 0.05  # below this a paper is not "related"
-_WORD = re.compile(r"[a-z][a-z0-9]{2,}")
+_WORD = re.compile(r"[a-z][a-z0-9]{2,}")  # a term: a word of three or more letters and digits
+# everything but ASCII letters and digits separates words (str.translate + split: faster than a regex)
+_SEPARATORS = {c: " " for c in range(0x2000) if not chr(c).isascii() or not chr(c).isalnum()}
 STOPWORDS = frozenset("""a about above after again against all also am an and any are as at be because been before
 being below between both but by can could did do does doing down during each few for from further had has have
 having he her here hers herself him himself his how i if in into is it its itself just me more most my myself no
@@ -67,13 +69,14 @@ def _compute(papers: Sequence["Paper"]) -> dict[str, tuple["Related", ...]]:
     df: Counter[str] = Counter()
     for i, p in enumerate(papers):
         # the title counts twice: it says what the paper is about
-        c = Counter(_WORD.findall(f"{p.title} {p.title} {p.abstract}".lower()))
+        c = Counter(f"{p.title} {p.title} {p.abstract}".lower().translate(_SEPARATORS).split())
         words.extend(c)
         counts.extend(c.values())
         lengths[i] = len(c)
         df.update(c.keys())
     limit = n // 2 if n >= 100 else n  # in small sites every word may be informative
-    vocab = {w: i for i, w in enumerate(sorted(w for w, k in df.items() if 1 < k <= limit and w not in STOPWORDS))}
+    vocab = {w: i for i, w in enumerate(sorted(w for w, k in df.items()
+                                               if 1 < k <= limit and _WORD.fullmatch(w) and w not in STOPWORDS))}
     if not vocab:
         return {p.id: () for p in papers}
     index = dict.fromkeys(df, -1)
