@@ -14,7 +14,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 PAGES = {"home": "", "digest": "digests/2026-03-13/",
-         "paper": "papers/normad-a-benchmark-for-measuring-the-cultural-adaptability-of-large-language/",
+         "paper": "papers/deconstructing-attention-investigating-design-principles-for-effective-language/",
          "week": "weeks/2026-W27/"}
 SIZES = {"desktop": (1366, 900), "phone": (390, 844)}
 
