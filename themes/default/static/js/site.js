@@ -66,12 +66,23 @@
 
   function escapeRegExp(text) { return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
 
+  // What a filter reads: the title, the curator's note or the preview, and the tags -- what the
+  // reader sees of the paper in every list (week and month pages carry no abstracts).
+  function entryText(entry) {
+    if (!entry.digestText) {
+      entry.digestText = Array.prototype.map.call(
+        entry.querySelectorAll(".entry__title, .entry__note, .entry__preview, .tags"),
+        function (el) { return el.textContent; }).join(" ");
+    }
+    return entry.digestText;
+  }
+
   function matcher(term) {
     var word = new RegExp("(^|[^\\w])" + escapeRegExp(term), "i");  // at the start of a word: robot finds robotics
     return function (entry) {
       var tags = (entry.getAttribute("data-tags") || "").toLowerCase().split(" ");
       if (tags.indexOf(term.replace(/^#/, "")) >= 0) { return true; }
-      return word.test(entry.textContent);
+      return word.test(entryText(entry));
     };
   }
 
