@@ -11,6 +11,8 @@ from .conftest import REPO
 
 pytestmark = pytest.mark.e2e  # real browsers, validators and readers
 
+pytestmark = pytest.mark.e2e
+
 PAGES = {
     "home": "",
     "digest": "digests/2026-05-20/",
@@ -18,6 +20,8 @@ PAGES = {
     "tag": "tags/attention/",
     "archive": "archive/",
     "search": "search/",
+    "week": "weeks/2026-W27/",
+    "month": "months/2026-03/",
 }
 
 

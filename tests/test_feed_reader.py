@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import feedparser
+import pytest
 
 from generator.build import build
 

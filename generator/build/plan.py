@@ -18,7 +18,8 @@ from ..site import api, bibtex, urls
 from ..site.catalog import Catalog
 from ..site.feeds import (JSON_FEED, OPML, PAPERS_JSON_FEED, Feeds, for_feeds, newest_per_paper, site_feeds,
                           tag_json_feed)
-from ..site.pages import PageRenderer, page_views
+from ..site.cards import card_png
+from ..site.pages import PageRenderer, digest_card_text, page_views
 from ..site.search import ROOT as SEARCH_ROOT, index_files, search_records
 from ..site.search_terms import analyze
 from ..site.sitemap import robots_txt, sitemap_entries, sitemap_xml
@@ -58,7 +59,8 @@ class Plan:
         return Output(path, self.fingerprint(self.global_key, kind, extra, args), make, args, kind)
 
     def outputs(self) -> list[Output]:
-        outputs = [*self.pages(), *self.feeds(), *self.bib(), *self.api(), *self.static(), *self.meta()]
+        outputs = [*self.pages(), *self.feeds(), *self.bib(), *self.api(), *self.static(), *self.meta(),
+                   *self.cards()]
         check_paths(outputs)
         return outputs
 
@@ -114,6 +116,11 @@ class Plan:
                 for p in c.papers]
         out += [self._output(api.v1_schema(name), "api", api.schema_file, base, name) for name in api.SCHEMA_NAMES]
         return out
+
+    def cards(self) -> list[Output]:
+        """A social card (og:image) per digest, made from the words it shows."""
+        return [self._output(urls.digest_card(d.date), "image", card_png, *digest_card_text(self.config, d))
+                for d in self.catalog.site.digests]
 
     def static(self) -> list[Output]:
         return [self._output(a.path, "static", _identity, a.data) for a in self.assets.values()]

@@ -18,7 +18,8 @@ from typing import Any
 from .. import __version__
 from .cache import RACY_NS, _write
 
-RENDERING_LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "nh3", "feedgen", "pyyaml")
+RENDERING_LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "nh3", "feedgen", "pyyaml", "latex2mathml",
+                       "pylatexenc", "numpy", "scipy", "pillow")
 
 
 @lru_cache(maxsize=1)

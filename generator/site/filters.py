@@ -60,3 +60,44 @@ def scholarly_article(paper: Paper, url: str) -> Markup:
                                         "interactionType": "https://schema.org/LikeAction",
                                         "userInteractionCount": paper.upvotes}
     return json_ld(data)
+
+
+_ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "etc.", "vs.", "cf.", "Fig.", "Figs.", "Eq.", "Eqs.", "Sec.", "resp.",
+                  "approx.", "No.", "Dr.", "Tab.", "Ref.", "ca.")
+
+
+def first_sentence(text: str, limit: int = 320) -> str:
+    """The first sentence of an abstract (raw text, LaTeX left in), for a one-line preview.
+
+    A sentence ends at '.', '!' or '?' followed by a space and an upper-case letter, a digit or an
+    opening quote/bracket, outside $..$ math, and not after a common abbreviation or a single
+    capital (an initial). Linear in the length of the text; at most `limit` characters are kept."""
+    text = " ".join(text.split())
+    math = False
+    n = len(text)
+    for i, ch in enumerate(text):
+        if i >= limit:
+            break
+        if ch == "$" and (i == 0 or text[i - 1] != "\\"):
+            math = not math
+        elif ch in ".!?" and not math and i + 2 < n and text[i + 1] == " " and \
+                (text[i + 2].isupper() or text[i + 2].isdigit() or text[i + 2] in "\"'`([$"):
+            head = text[: i + 1]
+            word = head.rsplit(" ", 1)[-1]
+            if word in _ABBREVIATIONS or (len(word) == 2 and word[0].isupper()):
+                continue
+            return head
+    if len(text) <= limit:
+        return text
+    return truncate_words(text, limit)
+
+
+def truncate_words(text: str, limit: int) -> str:
+    cut = text[: limit - 1]
+    return (cut[: cut.rfind(" ")] if " " in cut[limit // 2:] else cut).rstrip(",;: ") + "…"
+
+
+def dashes(text: str) -> str:
+    """A title's spaced ' -- ' and ' --- ' as an en and an em dash (as LaTeX sets them); '--' inside a
+    word or a flag is left alone."""
+    return text.replace(" --- ", " — ").replace(" -- ", " – ")

@@ -7,9 +7,13 @@ can reach is what its key covers.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
+
+from markupsafe import Markup
 from urllib.parse import urlsplit
 
 from ..content.files import display_path
@@ -17,9 +21,10 @@ from ..content.model import SiteConfig
 from ..diagnostics import DigestError
 from . import filters, urls
 from .catalog import Catalog
-from .search import ROOT as SEARCH_INDEX
 from .feeds import site_feeds
-from .markup import abstract_html, plain_text, render_markdown, truncate
+from .latex import abstract_html as _abstract_html
+from .markup import plain_text, render_markdown, truncate
+from .search import ROOT as SEARCH_INDEX
 from .templates import TemplateSet
 from .themes import Asset, Theme
 
@@ -45,20 +50,39 @@ def page_views(catalog: Catalog) -> list[PageView]:
     views: list[PageView] = []
     latest = digests[0] if digests else None
     older = catalog.neighbours(latest)[1] if latest else None
-    views.append(PageView(urls.HOME, "index.html", {
-        "title": config.title, "digest": latest, "newer": None, "older": older,
-        "earlier": tuple(d.summary for d in digests[1:13])}))
+    home: dict[str, Any] = {"title": config.title, "digest": latest, "newer": None, "older": older,
+                            "earlier": tuple(d.summary for d in digests[1:13]), "top_week": (), "week": None,
+                            "month": None}
+    if latest:
+        home["og_image"] = urls.digest_card(latest.date)
+        week = catalog.period(catalog.week_of(latest.date).key)
+        home.update(week=week.summary, month=catalog.month_of(latest.date),
+                    top_week=tuple(sorted((a for a in week.appearances if a.paper.upvotes),
+                                          key=lambda a: (-(a.paper.upvotes or 0), a.paper.id))[:TOP_WEEK]))
+    views.append(PageView(urls.HOME, "index.html", home))
     for digest in digests:
         newer, older = catalog.neighbours(digest)
         intro = plain_text(digest.intro) or f"{filters.plural(len(digest.entries), 'paper')} curated by " \
                                            f"{digest.curator.name}."
         views.append(PageView(urls.digest(digest.date), "digest.html", {
             "title": digest.title, "description": truncate(intro, 200), "og_type": "article",
-            "digest": digest, "newer": newer, "older": older}))
+            "og_image": urls.digest_card(digest.date),
+            "digest": digest, "newer": newer, "older": older,
+            "week": catalog.week_of(digest.date), "month": catalog.month_of(digest.date)}))
+    for period in (*catalog.weeks, *catalog.month_periods):
+        newer, older = catalog.period_neighbours(period)
+        summary = period.summary
+        views.append(PageView(urls.week(summary.key) if summary.kind == "week" else urls.month(summary.key),
+                              "period.html", {
+            "title": f"Papers of {summary.label}" if summary.kind == "month" else f"Papers of week {summary.label[5:]}",
+            "description": f"{filters.plural(summary.paper_count, 'paper')} from "
+                           f"{filters.plural(len(period.digests), 'digest')}, picks first, then by upvotes.",
+            "period": period, "newer": newer, "older": older}))
+    related = catalog.related
     for paper in catalog.papers:
         views.append(PageView(urls.paper(paper.id), "paper.html", {
             "title": paper.title, "description": truncate(paper.abstract, 200), "og_type": "article",
-            "paper": paper, "appearances": catalog.by_paper[paper.id]}))
+            "paper": paper, "appearances": catalog.by_paper[paper.id], "related": related.get(paper.id, ())}))
     views.append(PageView(urls.TAGS, "tags.html", {
         "title": "Tags", "description": f"{filters.plural(len(catalog.tags), 'topic')} tagged by the curators.",
         "tags": tuple(t.summary for t in catalog.tags)}))
@@ -88,7 +112,26 @@ def page_views(catalog: Catalog) -> list[PageView]:
 
 
 REQUIRED_TEMPLATES = ("index.html", "digest.html", "paper.html", "tags.html", "tag.html", "archive.html",
-                      "page.html", "search.html", "404.html", "feeds.html")
+                      "page.html", "search.html", "404.html", "feeds.html", "period.html")
+abstract_html = lru_cache(maxsize=65536)(_abstract_html)  # a paper's abstract shows on several pages
+TOP_WEEK = 5  # most upvoted papers of the week on the home page
+
+
+def digest_card_text(config: SiteConfig, digest: Any) -> tuple[str, str, str, str]:
+    """What a digest's social card says: site, day, title, facts."""
+    facts = filters.plural(len(digest.entries), "paper")
+    if digest.picks:
+        facts += " · " + filters.plural(len(digest.picks), "pick")
+    return config.title, filters.weekday_date(digest.date), digest.title, f"{facts} · curated by {digest.curator.name}"
+
+
+@lru_cache(maxsize=65536)
+def preview(paper: Any) -> Markup:
+    """A one-line preview of a paper: its TL;DR if the record has one, else the first sentence of its
+    abstract, typeset like the abstract."""
+    text = getattr(paper, "ai_summary", "") or filters.first_sentence(paper.abstract)
+    html = str(abstract_html(text))
+    return Markup(html[3:-4] if html.startswith("<p>") and html.count("<p>") == 1 else html)
 URLS = SimpleNamespace(**{name: getattr(urls, name) for name in urls.__all__})
 
 
@@ -108,7 +151,7 @@ class PageRenderer:
         self.templates = TemplateSet(theme, filters={
             "markdown": render_markdown, "abstract": abstract_html, "long_date": filters.long_date,
             "weekday_date": filters.weekday_date, "plain": plain_text, "truncate_text": truncate,
-            "bibtex": filters.bibtex}, globals_={
+            "bibtex": filters.bibtex, "preview": preview, "dashes": filters.dashes}, globals_={
             "site": self.config, "plural": filters.plural, "scholarly_article": filters.scholarly_article, "urls": URLS, "catalog": catalog,
             "menu_pages": tuple(p for p in catalog.site.pages if p.menu)})
         missing = [name for name in REQUIRED_TEMPLATES if self.templates._find(name) is None]
@@ -136,4 +179,16 @@ class PageRenderer:
                    **view.context}
         context["description"] = context["description"] or self.config.description
         context["feeds"] = (*self.site_feeds, *view.context.get("extra_feeds", ()))
-        return self.templates.render(view.template, context)
+        html = self.templates.render(view.template, context)
+        if view.root_links and self.root_prefix != "/":
+            html = self._root_fallback(html)
+        return html
+
+    def _root_fallback(self, html: str) -> str:
+        """404.html links assets from the base path (/repo/static/...), which is right where the site is
+        published. Served at / instead (a preview, a mirror, a custom domain), those links break: each
+        stylesheet is linked a second time from the site root, so the page is styled either way (the
+        link that does not resolve is one failed request, and loading the same sheet twice is harmless)."""
+        prefix = re.escape(self.root_prefix)
+        return re.sub(r'<link rel="stylesheet" href="' + prefix + r'(static/[^"]+)">',
+                      lambda m: f'{m.group(0)}\n<link rel="stylesheet" href="/{m.group(1)}">', html)

@@ -17,6 +17,8 @@ def sitemap_entries(catalog: Catalog) -> tuple[Entry, ...]:
     entries += [(urls.digest(d.date), d.date.isoformat()) for d in digests]
     entries += [(urls.paper(p.id), catalog.by_paper[p.id][0].digest.date.isoformat()) for p in catalog.papers]
     entries += [(urls.tag(t.name), t.appearances[0].digest.date.isoformat()) for t in catalog.tags]
+    entries += [(urls.week(p.summary.key), p.digests[0].date.isoformat()) for p in catalog.weeks]
+    entries += [(urls.month(p.summary.key), p.digests[0].date.isoformat()) for p in catalog.month_periods]
     entries += [(urls.page(p.slug), None) for p in catalog.site.pages]
     return tuple(entries)
 

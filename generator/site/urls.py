@@ -26,14 +26,30 @@ FEEDS = "feeds/"
 API_DIGESTS = "api/digests.json"
 API_V1 = "api/v1/index.json"
 __all__ = ["HOME", "ARCHIVE", "TAGS", "SEARCH", "NOT_FOUND", "SITEMAP", "ROBOTS", "RSS", "ATOM", "PAPERS_FEED",
-           "JSON_FEED", "PAPERS_JSON_FEED", "OPML", "FEEDS", "API_DIGESTS", "API_V1", "digest", "paper", "entry_anchor", "tag", "tag_feed", "page", "api_digest", "api_paper", "tag_json_feed",
+           "JSON_FEED", "PAPERS_JSON_FEED", "OPML", "FEEDS", "API_DIGESTS", "API_V1", "digest", "digest_card", "week",
+           "month", "paper", "entry_anchor", "tag", "tag_feed", "page", "api_digest", "api_paper", "tag_json_feed",
            "digest_bib", "tag_bib"]
-RESERVED = {"digests", "papers", "tags", "archive", "search", "api", "static", "pagefind", "404", "feed",
+RESERVED = {"digests", "papers", "tags", "archive", "search", "api", "static", "404", "feed", "weeks", "months",
             "atom", "sitemap", "robots", "feeds"}
 
 
 def digest(day: date) -> str:
     return f"digests/{day.isoformat()}/"
+
+
+def digest_card(day: date) -> str:
+    """The digest's social card (og:image)."""
+    return f"digests/{day.isoformat()}/card.png"
+
+
+def week(key: str) -> str:
+    """'2026-W27' -> weeks/2026-W27/"""
+    return f"weeks/{key}/"
+
+
+def month(key: str) -> str:
+    """'2026-07' -> months/2026-07/"""
+    return f"months/{key}/"
 
 
 def paper(paper_id: str) -> str:
