@@ -14,7 +14,6 @@ import http.server
 import json
 import sys
 import threading
-from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
@@ -39,7 +38,8 @@ def main(out: str, digest: str = "digests/2026-03-13/") -> None:
                 const titles = [...document.querySelectorAll('.entry__title, .pick__title, .item__title')];
                 const above = titles.filter(t => t.getBoundingClientRect().bottom <= h).length;
                 const pick = document.querySelector('.entry--pick .entry__title, .pick .entry__title');
-                return {papers_above_fold: above, first_pick_visible: !!pick && pick.getBoundingClientRect().bottom <= h};
+                const visible = !!pick && pick.getBoundingClientRect().bottom <= h;
+                return {papers_above_fold: above, first_pick_visible: visible};
             }""", h)
             page.goto(base + digest, wait_until="networkidle")
             results[f"digest {digest} {name} height"] = page.evaluate("document.documentElement.scrollHeight")

@@ -18,7 +18,7 @@ def main(content: str) -> None:
     site, _ = load_site(Path(content))
     catalog = build_catalog(site)
     started = time.perf_counter()
-    import numpy, scipy.sparse  # noqa: E401,F401  (imported by the build anyway when related runs)
+    import numpy  # noqa: E401,F401  (imported by the build anyway when related runs)
     imported = time.perf_counter()
     from generator.site.related import _compute as related_papers  # not the memoised entry point
     times, cpu = [], []

@@ -99,7 +99,8 @@ def clean(site: Path) -> None:
 
 
 def edit_note(site: Path) -> None:
-    path = sorted((site / "content" / "digests").glob("*.yaml"))[len(list((site / "content" / "digests").glob("*.yaml"))) // 2]
+    digests = sorted((site / "content" / "digests").glob("*.yaml"))
+    path = digests[len(digests) // 2]
     text = path.read_text(encoding="utf-8")
     stamp = time.time_ns()
     path.write_text(text.replace("    note: ", f"    note: Edited {stamp}. ", 1), encoding="utf-8")

@@ -191,7 +191,7 @@ def resolve(content: Path, api: str, dry_run: bool, limit: int | None, cache: Pa
         click.echo(f"  failed {record_id}: {why}")
     if dry_run:
         _print_diffs(run.written, run.diffs)
-    looked = len(found.matched) + len(found.unmatched) + len(found.ambiguous) + len(found.duplicates) + len(found.failed)
+    looked = sum(map(len, (found.matched, found.unmatched, found.ambiguous, found.duplicates, found.failed)))
     click.echo(f"{'would resolve' if dry_run else 'resolved'} {len(found.matched)} of {looked} records without an "
                f"arXiv id: {len(found.unmatched)} unmatched, {len(found.ambiguous)} ambiguous, "
                f"{len(found.duplicates)} duplicates, {len(found.failed)} failed; {len(run.written)} files "
@@ -296,8 +296,7 @@ def serve(content: Path, output: Path, port: int, theme: str | None) -> None:
 @click.option("--curator", metavar="ID", callback=_curator_id, help="Curator of the digest (default: the first one).")
 def new(day: str | None, content: Path, curator: str | None) -> None:
     """Create content/digests/DATE.yaml from a template (today in the site's time zone by default)."""
-    from .content.files import display_path
-    from .content.files import write_text_atomic
+    from .content.files import display_path, write_text_atomic
     from .importers.curator_files import new_digest_text, offered_path, offered_text
     from .importers.store import _default_curator
     chosen = _parse_day(day) or site_today(content)

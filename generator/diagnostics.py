@@ -75,7 +75,7 @@ class DigestError(Exception):
         return (DigestError, (self.diagnostics,))
 
     @classmethod
-    def single(cls, path: str | Path, message: str, hint: str = "", line: int = 0, col: int = 0) -> "DigestError":
+    def single(cls, path: str | Path, message: str, hint: str = "", line: int = 0, col: int = 0) -> DigestError:
         return cls([Diagnostic(str(path), line, col, message, hint)])
 
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import http.server
 import json
-from html import escape as html_escape
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from html import escape as html_escape
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from .build import BuildResult, build

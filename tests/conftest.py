@@ -5,11 +5,11 @@ import functools
 import http.server
 import os
 import shutil
-import threading
-from contextlib import contextmanager
 import subprocess
 import sys
 import textwrap
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest

@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 
+from generator.content.model import Links, Organization, Paper
 from generator.site.bibtex import (
     ascii_fold,
     bib_name,
@@ -21,7 +22,6 @@ from generator.site.bibtex import (
     split_name,
     unique_keys,
 )
-from generator.content.model import Links, Organization, Paper
 
 TRICKY = Paper(id="2501.00001", title="Q&A for <Tricky> Models: 100% of $x_i$ ~ {braces} ^ \\ #1 GPT-4",
                authors=("José Álvarez", "Ludwig van der Berg", "Plato", "Martin Luther King Jr.", "Smith, John",

@@ -2,9 +2,7 @@
 Search behaviour in the browser is in tests/test_search.py."""
 from __future__ import annotations
 
-
 import pytest
-
 
 from . import tools
 from .conftest import REPO

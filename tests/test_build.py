@@ -271,7 +271,7 @@ def test_site_overrides_one_block_and_themes_extend(tmp_path: Path) -> None:
 
 
 def test_unknown_theme_is_a_clear_error(tmp_path: Path) -> None:
-    content = minimal_site(tmp_path / "content")
+    minimal_site(tmp_path / "content")
     shutil.copytree(REPO / "themes", tmp_path / "themes")
     result = run_digest("build", "--theme", "nope", cwd=tmp_path)
     assert result.returncode == 1 and "theme 'nope' not found" in result.stderr

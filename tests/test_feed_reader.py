@@ -1,8 +1,6 @@
 """The feeds in a real reader: newsboat fetches them from 127.0.0.1 non-interactively."""
 from __future__ import annotations
 
-import pytest
-
 import shutil
 import sqlite3
 import subprocess

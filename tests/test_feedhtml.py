@@ -9,11 +9,11 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
+from generator.content.model import Curator, Digest, DigestEntry, Links, Organization, Paper
 from generator.site import feedhtml
+from generator.site.markup import render_markdown
 
 from . import tools
-from generator.site.markup import render_markdown
-from generator.content.model import Curator, Digest, DigestEntry, Links, Organization, Paper
 
 BASE = "https://digest.example.org/site/"
 PAGE = BASE + "digests/2026-07-01/"

@@ -22,8 +22,8 @@ import pytest
 
 from generator.build import build
 
-from .conftest import REPO, minimal_site, paper_yaml
 from . import tools
+from .conftest import REPO, minimal_site, paper_yaml
 
 BASE = "https://digest.example.org/site/"
 SITE_YAML = f"""\

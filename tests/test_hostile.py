@@ -199,7 +199,7 @@ def _snapshot(root: Path) -> dict[str, str]:
     """Every file outside output/ and the build cache, with its hash."""
     return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(root.rglob("*")) if p.is_file()
-            and not p.relative_to(root).parts[0] in ("output", ".digest-cache")}
+            and p.relative_to(root).parts[0] not in ("output", ".digest-cache")}
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ import yaml
 
 from generator.content import ids, yamlio
 from generator.importers import hf_page
-from generator.importers.run import run_import
 from generator.importers.curator_files import append_to_digest
+from generator.importers.run import run_import
 
 from .conftest import DATA, minimal_site
 

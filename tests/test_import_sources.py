@@ -32,7 +32,7 @@ def test_hf_api_fixture_records() -> None:
     assert first.record.get("links")["pdf"] == "https://arxiv.org/pdf/2410.17243"
     assert first.record.get("links")["hf"] == "https://huggingface.co/papers/2410.17243"
     raw = json.loads(FIXTURE.read_text(encoding="utf-8"))
-    for item, candidate in zip(raw, candidates):
+    for item, candidate in zip(raw, candidates, strict=True):
         assert candidate.record.get("upvotes") == item["paper"]["upvotes"]
         assert candidate.arxiv == item["paper"]["id"]
         assert candidate.record.get("authors") == [a["name"] for a in item["paper"]["authors"]]

@@ -63,7 +63,7 @@ def render(text: str) -> str:
     doc = _Doc(str(out))
     assert not doc.errors, (text, str(out), doc.errors)
     assert set(doc.tags) <= HTML_TAGS | MATHML_TAGS, doc.tags
-    for tag, name, value in doc.attrs:
+    for tag, name, _value in doc.attrs:
         assert (tag, name) in {("math", "display"), ("a", "href")} or name in MATHML_ATTRS, (tag, name)
         assert not name.startswith("on") and name != "style"
     return str(out)
@@ -287,6 +287,7 @@ def test_every_real_abstract_renders():
 def test_fast_path_for_text_without_markup_gives_the_same_html() -> None:
     """abstract_html skips the parser when nothing in the text can start markup: same output."""
     import random
+
     from generator.site import latex
     rng = random.Random(7)
     alphabet = "ab c.,;:'\"%&#^_<>!?()[]-*/=+\n1234567890éß\t"

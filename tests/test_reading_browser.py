@@ -10,7 +10,6 @@ import pytest
 
 from generator.build import build
 
-from . import tools
 from .conftest import REPO, serve_directory
 
 pytestmark = pytest.mark.e2e

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -124,10 +124,7 @@ def test_new_creates_a_digest_and_refuses_to_overwrite(tmp_path: Path, cli) -> N
 
 
 @pytest.mark.e2e
-def test_open_tab_reloads_and_shows_the_error_overlay(tmp_path: Path) -> None:
-    from . import tools
-    executable = tools.chromium()
-    from playwright.sync_api import sync_playwright
+def test_open_tab_reloads_and_shows_the_error_overlay(tmp_path: Path, browser) -> None:
     content = minimal_site(tmp_path / "content")
     shutil.copytree(REPO / "themes", tmp_path / "themes")
     proc, base = _start(tmp_path, tmp_path / "serve.log")
@@ -135,24 +132,23 @@ def test_open_tab_reloads_and_shows_the_error_overlay(tmp_path: Path) -> None:
     path = content / DIGEST
     try:
         assert _wait_for(lambda: _get(page_url)[0] == 200)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=executable, args=tools.CHROMIUM_ARGS)
-            page = browser.new_page()
-            with page.expect_response(lambda r: "__digest__/status" in r.url):  # it has seen the current version
-                page.goto(page_url)
-            good = path.read_text(encoding="utf-8")
-            path.write_text(good.replace("A day of papers", "Reloaded by itself"), encoding="utf-8")
-            page.wait_for_function("document.querySelector('h1').textContent.includes('Reloaded by itself')",
-                                   timeout=15_000)
-            path.write_text(good.replace("curator: ada", "curator: nobody"), encoding="utf-8")
-            overlay = page.locator("[role=alert]")
-            overlay.wait_for(timeout=15_000)
-            assert "unknown curator 'nobody'" in overlay.inner_text()
-            path.write_text(good, encoding="utf-8")
-            page.wait_for_function("document.querySelector('h1').textContent.includes('A day of papers')",
-                                   timeout=15_000)
-            assert page.locator("[role=alert]").count() == 0
-            browser.close()
+        context = browser.new_context()
+        page = context.new_page()
+        with page.expect_response(lambda r: "__digest__/status" in r.url):  # it has seen the current version
+            page.goto(page_url)
+        good = path.read_text(encoding="utf-8")
+        path.write_text(good.replace("A day of papers", "Reloaded by itself"), encoding="utf-8")
+        page.wait_for_function("document.querySelector('h1').textContent.includes('Reloaded by itself')",
+                               timeout=15_000)
+        path.write_text(good.replace("curator: ada", "curator: nobody"), encoding="utf-8")
+        overlay = page.locator("[role=alert]")
+        overlay.wait_for(timeout=15_000)
+        assert "unknown curator 'nobody'" in overlay.inner_text()
+        path.write_text(good, encoding="utf-8")
+        page.wait_for_function("document.querySelector('h1').textContent.includes('A day of papers')",
+                               timeout=15_000)
+        assert page.locator("[role=alert]").count() == 0
+        context.close()
     finally:
         proc.send_signal(signal.SIGINT)
         try:

@@ -3,17 +3,15 @@ then every built page opened in headless Chromium. No dialog may fire and no
 payload may run."""
 from __future__ import annotations
 
-import pytest
-
 import functools
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 
 from generator.build import build
 
-from . import tools
 from .conftest import REPO, serve_directory
 
 pytestmark = pytest.mark.e2e  # real browsers, validators and readers
@@ -64,32 +62,29 @@ def hostile_site(root: Path) -> Path:
     return content
 
 
-def test_no_payload_runs_in_a_real_browser(tmp_path: Path) -> None:
-    executable = tools.chromium()
+def test_no_payload_runs_in_a_real_browser(tmp_path: Path, browser) -> None:
     content = hostile_site(tmp_path)
     build(content, tmp_path / "output")
     pages = sorted(p.relative_to(tmp_path / "output").as_posix() for p in (tmp_path / "output").rglob("*.html"))
     assert len(pages) >= 9
-    from playwright.sync_api import sync_playwright
     dialogs: list[str] = []
     fired: list[str] = []
     with serve_directory(tmp_path / "output") as base:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=executable, args=tools.CHROMIUM_ARGS)
-            page = browser.new_page()
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            for rel in pages:
-                page.goto(base + rel.removesuffix("index.html"), wait_until="load")
-                # hover and open everything a payload could hang on
-                page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-                for link in page.locator("a").all()[:40]:
-                    try:
-                        link.hover(timeout=500)
-                    except Exception:  # noqa: BLE001 (hidden links cannot be hovered)
-                        pass
-                if page.evaluate("window.__xss !== undefined"):
-                    fired.append(rel)
-            browser.close()
+        context = browser.new_context()
+        page = context.new_page()
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        for rel in pages:
+            page.goto(base + rel.removesuffix("index.html"), wait_until="load")
+            # hover and open everything a payload could hang on
+            page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+            for link in page.locator("a").all()[:40]:
+                try:
+                    link.hover(timeout=500)
+                except Exception:  # noqa: BLE001 (hidden links cannot be hovered)
+                    pass
+            if page.evaluate("window.__xss !== undefined"):
+                fired.append(rel)
+        context.close()
     assert dialogs == [] and fired == []
     paper = (tmp_path / "output" / "papers" / "xss-paper" / "index.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;window.__xss=1" in paper  # shown as text, not dropped: the abstract is kept verbatim

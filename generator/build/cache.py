@@ -44,7 +44,7 @@ class BuildCache:
     search_terms: dict[str, dict[str, int]] = field(default_factory=dict)  # search record key -> its analysis
 
     @classmethod
-    def load(cls, folder: Path) -> "BuildCache":
+    def load(cls, folder: Path) -> BuildCache:
         cache = cls(folder)
         main = _read_json(folder / "build.json")
         rows = _read_marshal(folder / "records.marshal")

@@ -2,7 +2,8 @@
 
 Every output is a function and the data it is made from: a page is its
 template and the view it receives (site/pages.py), a feed or JSON file is a
-function of the items it lists, a search index file of the paper records it covers. An output's key is a fingerprint of exactly
+function of the items it lists, a search index file of the paper records it
+covers. An output's key is a fingerprint of exactly
 that data, plus the templates it can reach, the site settings, the static
 assets and the code that renders (digest's source and library versions). No
 key is kept by hand: what an output is made of is what its key covers, so an
@@ -10,17 +11,27 @@ incremental build writes what a full build would.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from ..diagnostics import Diagnostic, DigestError
 from ..site import api, bibtex, urls
-from ..site.catalog import Catalog
-from ..site.feeds import (JSON_FEED, OPML, PAPERS_JSON_FEED, Feeds, for_feeds, newest_per_paper, site_feeds,
-                          tag_json_feed)
 from ..site.cards import card_png
+from ..site.catalog import Catalog
+from ..site.feeds import (
+    JSON_FEED,
+    OPML,
+    PAPERS_JSON_FEED,
+    Feeds,
+    for_feeds,
+    newest_per_paper,
+    site_feeds,
+    tag_json_feed,
+)
 from ..site.pages import PageRenderer, digest_card_text, page_views
-from ..site.search import ROOT as SEARCH_ROOT, index_files, search_records
+from ..site.search import ROOT as SEARCH_ROOT
+from ..site.search import index_files, search_records
 from ..site.search_terms import analyze
 from ..site.sitemap import robots_txt, sitemap_entries, sitemap_xml
 from ..site.themes import Asset, Theme
@@ -137,12 +148,12 @@ class Plan:
         `jobs` processes, and only files whose bytes change are written."""
         docs = search_records(self.catalog)
         keys = [r.key for r in docs]
-        todo = [r for r, k in zip(docs, keys) if k not in known]
-        fresh = dict(zip((r.key for r in todo), run_map(analyze, todo, jobs)))
+        todo = [r for r, k in zip(docs, keys, strict=True) if k not in known]
+        fresh = dict(zip((r.key for r in todo), run_map(analyze, todo, jobs), strict=True))
         analyses = [known[k] if k in known else fresh[k] for k in keys]
         files = index_files(docs, analyses)
         outputs = [self._output(SEARCH_ROOT + path, "search", _identity, data) for path, data in files.items()]
-        return outputs, dict(zip(keys, analyses))
+        return outputs, dict(zip(keys, analyses, strict=True))
 
 
 def check_paths(outputs: list[Output]) -> None:

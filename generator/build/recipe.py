@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import gc
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Iterator
 
+from ..content import schema
 from ..content.loader import load_site
 from ..content.model import Site
 from ..content.validate import validate
-from ..content import schema
-from ..diagnostics import Diagnostic, DigestError, WARNING
+from ..diagnostics import WARNING, Diagnostic, DigestError
 from ..site.catalog import build_catalog
 from ..site.themes import fingerprint_assets, load_theme, theme_dirs
 from .cache import BuildCache, cache_dir

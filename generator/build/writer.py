@@ -9,8 +9,8 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from ..content.files import display_path
 from ..diagnostics import DigestError

@@ -52,7 +52,7 @@ def title_key(title: str) -> str:
 def disambiguate(slug: str, title: str, abstract: str) -> str:
     """A slug for a different paper whose title slug is already taken: the
     suffix comes from the paper's own text, so it does not depend on order."""
-    digest = hashlib.sha256(f"{title}\n{abstract}".encode("utf-8")).hexdigest()[:8]
+    digest = hashlib.sha256(f"{title}\n{abstract}".encode()).hexdigest()[:8]
     return f"{slug[: MAX_ID - 9].rstrip('-')}-{digest}"
 
 

@@ -6,9 +6,10 @@ bad file and raises `DigestError` with all diagnostics at the end.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from ..diagnostics import Diagnostic, DigestError, Report
 from ..site import urls

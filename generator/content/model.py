@@ -12,10 +12,11 @@ from these declarations.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
-from typing import Any, Mapping
+from typing import Any
 
 from .validate import Field
 
@@ -66,7 +67,8 @@ class Paper:
     github_stars: int | None = declare(Field("integer", "Stars of the code repository, as Hugging Face reports them.",
                                              minimum=0), machine=True)
     arxiv: str = declare(Field("string", "arXiv identifier without version.", max_length=40), "", machine=True)
-    arxiv_version: int | None = declare(Field("integer", "Latest arXiv version seen (3 for v3).", minimum=1, maximum=1000),
+    arxiv_version: int | None = declare(Field("integer", "Latest arXiv version seen (3 for v3).", minimum=1,
+                                              maximum=1000),
                                   machine=True)
     arxiv_version_date: date | None = declare(Field("date", "When the latest arXiv version appeared (YYYY-MM-DD)."),
                                         machine=True)

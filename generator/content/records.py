@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from ..diagnostics import Diagnostic, DigestError, Report
 from . import files, schema, yamlio
@@ -83,7 +84,7 @@ def load_papers(content: Path, report: Report, broken: set[str], cache: RecordCa
         found.append((name, digest))
         if cached is None or cached[1] != digest:
             misses.append((path, data, content))
-    fresh = {str(m[0]): r for m, r in zip(misses, mapper(parse_record, misses))}
+    fresh = {str(m[0]): r for m, r in zip(misses, mapper(parse_record, misses), strict=True)}
     papers: dict[str, Paper] = {}
     where_defined: dict[str, str] = {}
     live: RecordCache = {}

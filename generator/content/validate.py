@@ -10,9 +10,9 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from collections.abc import Callable, Iterable
 from typing import Any
 
 # fullmatch everywhere: '$' would accept a trailing newline ("memory\n")
@@ -39,8 +39,8 @@ class Field:
     kind: str  # string | markdown | integer | boolean | date | url | paper-id | slug | list | object
     description: str = ""
     required: bool = False
-    item: "Field | None" = None
-    fields: dict[str, "Field"] = field(default_factory=dict)
+    item: Field | None = None
+    fields: dict[str, Field] = field(default_factory=dict)
     minimum: int | None = None
     maximum: int | None = None
     max_length: int | None = None

@@ -35,7 +35,7 @@ class TextStyle:
     newline: str = "\n"
 
     @classmethod
-    def of(cls, raw: bytes) -> "TextStyle":
+    def of(cls, raw: bytes) -> TextStyle:
         return cls(raw.startswith(b"\xef\xbb\xbf"), "\r\n" if b"\r\n" in raw else "\n")
 
     def apply(self, text: str) -> str:

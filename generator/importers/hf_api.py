@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from ..content import ids
-from ..diagnostics import Diagnostic, DigestError, WARNING
+from ..diagnostics import WARNING, Diagnostic, DigestError
 from . import Candidate
 
 
@@ -64,6 +64,10 @@ def parse(text: str, source: str) -> tuple[list[Candidate], list[Diagnostic]]:
     return candidates, warnings
 
 
+def _source_name(source: str) -> str:
+    return source if source.startswith("http") else source.rsplit("/", 1)[-1]
+
+
 def _candidate(item: dict[str, Any], source: str) -> tuple[Candidate, list[tuple[str, str]]]:
     paper = item["paper"]
     raw_id = str(paper["id"])
@@ -74,7 +78,7 @@ def _candidate(item: dict[str, Any], source: str) -> tuple[Candidate, list[tuple
     # `hidden` only hides the paper from that user's profile; they are still an author
     authors = [unfold(str(a["name"])) for a in paper.get("authors") or [] if isinstance(a, dict) and a.get("name")]
     candidate = Candidate({"title": title, "abstract": unfold(str(paper.get("summary") or "")), "authors": authors,
-                           "source": f"hf-api {source.rsplit('/', 1)[-1] if not source.startswith('http') else source}"})
+                           "source": "hf-api " + _source_name(source)})
     upvotes = paper.get("upvotes")
     if isinstance(upvotes, int) and not isinstance(upvotes, bool) and upvotes >= 0:
         candidate.record["upvotes"] = upvotes
@@ -97,7 +101,8 @@ def _candidate(item: dict[str, Any], source: str) -> tuple[Candidate, list[tuple
             candidate.record["ai_keywords"] = seen
     org = item.get("organization") or paper.get("organization")
     if isinstance(org, dict) and org.get("name"):
-        candidate.record["organization"] = {"name": str(org["name"]), "fullname": str(org.get("fullname") or org["name"])}
+        name = str(org["name"])
+        candidate.record["organization"] = {"name": name, "fullname": str(org.get("fullname") or name)}
     if arxiv:
         candidate.record["arxiv"] = arxiv
         candidate.record["links"] = {"arxiv": f"https://arxiv.org/abs/{arxiv}", "pdf": f"https://arxiv.org/pdf/{arxiv}",

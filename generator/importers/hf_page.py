@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from ..diagnostics import Diagnostic, DigestError, WARNING
+from ..diagnostics import WARNING, Diagnostic, DigestError
 from . import Candidate
 
 MONTHS = {m: i for i, m in enumerate(
@@ -77,7 +77,8 @@ def _is_meta(para: _Para) -> bool:
     return len(lines) == 3 and lines[1].strip() == "·" and bool(_DATE.match(lines[2].strip()))
 
 
-def parse(text: str, source: str, today: date, page_date: date | None = None) -> tuple[list[Candidate], list[Diagnostic]]:
+def parse(text: str, source: str, today: date,
+          page_date: date | None = None) -> tuple[list[Candidate], list[Diagnostic]]:
     """Candidates for every paper on the page, and warnings for what was skipped.
 
     `today` resolves a header date without a year; `page_date` (from --date)

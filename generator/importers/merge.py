@@ -131,7 +131,8 @@ def merge_record(old: dict[str, Any], new: dict[str, Any],
             continue
         if key == "arxiv_version" and before is not None and new[key] < before:
             continue
-        if key == "arxiv_version_date" and old.get("arxiv_version") is not None and (new.get("arxiv_version") or 0) < old["arxiv_version"]:
+        older = (new.get("arxiv_version") or 0) < (old.get("arxiv_version") or 0)
+        if key == "arxiv_version_date" and old.get("arxiv_version") is not None and older:
             continue
         if key in RANKED and before not in (None, "", [], {}) and not authoritative:
             kept.append(f"{key} differs in {who} (kept the record's)")

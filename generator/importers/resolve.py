@@ -343,8 +343,8 @@ def run_resolve(content: Path, client: TitleSearch, dry_run: bool = False, limit
     match as `digest import` merges (ids never change: the record keeps its
     id and gains `arxiv:`, authors, links and dates)."""
     from ..content import files, schema, yamlio
-    from ..content.validate import validate
     from ..content.files import write_text_atomic
+    from ..content.validate import validate
     from .merge import merge_record, ordered
     from .store import _diff, _existing_records
 

@@ -167,7 +167,8 @@ def _paper_properties(detail: bool) -> dict[str, Any]:
         spec = f.metadata["spec"]
         desc = spec.description
         if f.name == "links":
-            props[f.name] = {"type": "object", "description": desc + " Only the known ones.", "additionalProperties": False,
+            props[f.name] = {"type": "object", "description": desc + " Only the known ones.",
+                             "additionalProperties": False,
                              "properties": {g.name: _url(g.metadata["spec"].description)
                                             for g in dataclasses.fields(Links)}}
         elif f.name == "organization":
@@ -237,7 +238,8 @@ def schemas(base_url: str) -> dict[str, dict[str, Any]]:
                             **_SUMMARY, "api_url": _url("The digest's API file.")})}}),
         "digest": doc("digest", "Digest", "One digest with its papers, in reading order.", {
             **_HEAD, **_SUMMARY, "index_url": _url("The digest index."),
-            "intro_html": {"type": "string", "description": "The intro as sanitized HTML, links absolute; empty if none."},
+            "intro_html": {"type": "string",
+                           "description": "The intro as sanitized HTML, links absolute; empty if none."},
             "papers": {"type": "array", "items": entry, "description": "The papers, in reading order."}}),
         "paper": doc("paper", "Paper", "One paper record as imported, and the digests it appears in.", {
             **_HEAD, **_paper_properties(detail=True), "index_url": _url("The digest index."),

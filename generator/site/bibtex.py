@@ -208,7 +208,7 @@ def bibtex_file(papers: Iterable[Paper], page_url: Callable[[Paper], str] | None
     if not unique:
         return ""
     return "\n\n".join(bibtex_entry(p, k, page_url(p) if page_url else "")
-                       for p, k in zip(unique, unique_keys(unique))) + "\n"
+                       for p, k in zip(unique, unique_keys(unique), strict=True)) + "\n"
 
 
 def site_bib(base_url: str, papers: tuple[Paper, ...]) -> str:

@@ -27,12 +27,10 @@ which only calls setters on the feedgen entry it is given.
 """
 from __future__ import annotations
 
-from typing import Any
-
 import html
 import re
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 import nh3

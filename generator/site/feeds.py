@@ -26,9 +26,10 @@ from __future__ import annotations
 
 import hashlib
 import html as _html
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from .. import __version__
@@ -184,7 +185,7 @@ class Feeds:
     # -- RSS and Atom --------------------------------------------------------
 
     def _feedgen(self, title: str, description: str, self_path: str, alternate: str,
-                 items: list[_Item]) -> "FeedGenerator":
+                 items: list[_Item]) -> FeedGenerator:
         from feedgen.feed import FeedGenerator  # imported when a feed is actually rendered
         fg = FeedGenerator()
         fg.load_extension("dc", atom=False, rss=True)
@@ -215,10 +216,10 @@ class Feeds:
         return fg
 
     @staticmethod
-    def _rss(fg: "FeedGenerator") -> bytes:
+    def _rss(fg: FeedGenerator) -> bytes:
         return feedhtml.hex_char_refs(fg.rss_str(pretty=True))
 
-    def _digests_fg(self, digests: tuple[Digest, ...], self_path: str) -> "FeedGenerator":
+    def _digests_fg(self, digests: tuple[Digest, ...], self_path: str) -> FeedGenerator:
         return self._feedgen(self.config.title, self.config.description, self_path, urls.HOME,
                              [self._digest_item(d) for d in digests])
 

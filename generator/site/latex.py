@@ -98,7 +98,8 @@ def _pylatexenc_symbols() -> dict[str, str]:
         from pylatexenc.latexwalker import get_default_latex_context_db as walker_db
     except ImportError:  # pragma: no cover - then only SYMBOLS_OWN is used
         return {}
-    walker, table = walker_db(), {}
+    walker = walker_db()
+    table: dict[str, str] = {}
     for spec in get_default_latex_context_db().iter_macro_specs():
         repl, wspec = spec.simplify_repl, walker.get_macro_spec(spec.macroname)
         argspec = getattr(getattr(wspec, "args_parser", None), "argspec", "") if wspec else ""
@@ -115,7 +116,7 @@ def _accent(accent: str, base: str) -> str | None:
     """\\'{e} -> é through pylatexenc's accent table, NFC-composed."""
     try:
         from pylatexenc.latex2text import LatexNodes2Text
-        out = unicodedata.normalize("NFC", LatexNodes2Text().latex_to_text("\\%s{%s}" % (accent, base)))
+        out = unicodedata.normalize("NFC", LatexNodes2Text().latex_to_text(f"\\{accent}{{{base}}}"))
     except Exception:
         return None
     plain = base[-1]
@@ -246,7 +247,8 @@ def _paragraph(s: str, budget: list[int]) -> str:
                 html, end = f'<a href="{_esc(hm.group(1))}">', hm.end()
             elif name in DECLARATIONS and stack:
                 open_, close_, is_code = DECLARATIONS[name]
-                ws = _BLANKS.match(s, end).end() - end
+                blanks = _BLANKS.match(s, end)
+                ws = blanks.end() - end if blanks else 0
                 frame = stack[-1]
                 frame.decls.append((len(out), s[start:end + ws], close_))
                 frame.code = frame.code or is_code

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
-from urllib.parse import urlsplit
 
 from ..content.files import display_path
 from ..content.model import SiteConfig
@@ -70,14 +70,14 @@ def page_views(catalog: Catalog) -> list[PageView]:
             "digest": digest, "newer": newer, "older": older,
             "week": catalog.week_of(digest.date), "month": catalog.month_of(digest.date)}))
     for period in (*catalog.weeks, *catalog.month_periods):
-        newer, older = catalog.period_neighbours(period)
+        newer_period, older_period = catalog.period_neighbours(period)
         summary = period.summary
         views.append(PageView(urls.week(summary.key) if summary.kind == "week" else urls.month(summary.key),
                               "period.html", {
             "title": f"Papers of {summary.label}" if summary.kind == "month" else f"Papers of week {summary.label[5:]}",
             "description": f"{filters.plural(summary.paper_count, 'paper')} from "
                            f"{filters.plural(len(period.digests), 'digest')}, picks first, then by upvotes.",
-            "period": period, "newer": newer, "older": older}))
+            "period": period, "newer": newer_period, "older": older_period}))
     related = catalog.related
     for paper in catalog.papers:
         views.append(PageView(urls.paper(paper.id), "paper.html", {
@@ -152,12 +152,13 @@ class PageRenderer:
             "markdown": render_markdown, "abstract": abstract_html, "long_date": filters.long_date,
             "weekday_date": filters.weekday_date, "plain": plain_text, "truncate_text": truncate,
             "bibtex": filters.bibtex, "preview": preview, "dashes": filters.dashes}, globals_={
-            "site": self.config, "plural": filters.plural, "scholarly_article": filters.scholarly_article, "urls": URLS, "catalog": catalog,
+            "site": self.config, "plural": filters.plural, "scholarly_article": filters.scholarly_article,
+            "urls": URLS, "catalog": catalog,
             "menu_pages": tuple(p for p in catalog.site.pages if p.menu)})
         missing = [name for name in REQUIRED_TEMPLATES if self.templates._find(name) is None]
         if missing:
             raise DigestError.single(display_path(theme.chain[0]), f"theme '{theme.name}' has no template "
-                                     f"'{missing[0]}'" + (f" (nor {len(missing) - 1} more)" if len(missing) > 1 else ""),
+                                     f"'{missing[0]}'" + (f" (nor {len(missing) - 1} more)" * (len(missing) > 1)),
                                      "add 'extends: default' to its theme.yaml, or add the templates")
 
     def abs_url(self, path: str) -> str:

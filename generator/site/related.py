@@ -16,7 +16,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from typing import TYPE_CHECKING, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..content.model import Paper
@@ -42,7 +43,7 @@ while thus therefore well our two one three first second across within without a
 _last: tuple[str, dict] = ("", {})  # the last result, by a hash of its input: `digest serve` rebuilds in-process
 
 
-def related_papers(papers: Sequence["Paper"]) -> dict[str, tuple["Related", ...]]:
+def related_papers(papers: Sequence[Paper]) -> dict[str, tuple[Related, ...]]:
     """Paper id -> its most similar papers, best first."""
     global _last
     h = hashlib.blake2b(digest_size=16)
@@ -54,7 +55,7 @@ def related_papers(papers: Sequence["Paper"]) -> dict[str, tuple["Related", ...]
     return _last[1]
 
 
-def _compute(papers: Sequence["Paper"]) -> dict[str, tuple["Related", ...]]:
+def _compute(papers: Sequence[Paper]) -> dict[str, tuple[Related, ...]]:
     import numpy as np
     from scipy import sparse
 
@@ -102,7 +103,7 @@ def _compute(papers: Sequence["Paper"]) -> dict[str, tuple["Related", ...]]:
     best = _top_per_group(r, c, v, TOP)
     out: dict[str, tuple[Related, ...]] = {p.id: () for p in papers}
     found: dict[int, list[int]] = {}
-    for i, j in zip(r[best].tolist(), c[best].tolist()):  # in order: row, best score, smaller id
+    for i, j in zip(r[best].tolist(), c[best].tolist(), strict=True):  # in order: row, best score, smaller id
         found.setdefault(i, []).append(j)
     for i, js in found.items():
         out[papers[i].id] = tuple(Related(papers[j].id, papers[j].title) for j in js)

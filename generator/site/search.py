@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from typing import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from .catalog import Catalog
 from .search_terms import FORMAT, KEY_CHARS, SCALE, STOP, Record, shard_key, stem, tag_file, words

@@ -14,10 +14,11 @@ content.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Callable
+from typing import Any
 
 import jinja2
 from jinja2 import meta, nodes
@@ -144,7 +145,8 @@ class TemplateSet:
         """A template that names one that does not exist, at the line that names it."""
         source, filename, _ = self.env.loader.get_source(self.env, parent)  # type: ignore[union-attr]
         line = next((i for i, text in enumerate(source.splitlines(), 1) if name in text), 1)
-        return DigestError.single(files.display_path(filename or parent), f"template '{name}' not found", "check the name in "
+        return DigestError.single(files.display_path(filename or parent), f"template '{name}' not found",
+                                  "check the name in "
                                   "{% extends %} / {% include %}, or add the template to content/templates/", line, 1)
 
     def render(self, name: str, context: dict[str, Any]) -> str:

@@ -142,7 +142,7 @@ def fingerprint_assets(theme: Theme) -> dict[str, Asset]:
             text = files.read_text(path, root)
             folder = rel.rpartition("/")[0]
 
-            def swap(match: re.Match[str]) -> str:
+            def swap(match: re.Match[str], folder: str = folder, rel: str = rel) -> str:
                 target = match.group(2)
                 if re.match(r"^[a-z]+:|^/|^#", target):
                     return match.group(0)
