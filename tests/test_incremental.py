@@ -215,3 +215,25 @@ def test_a_restored_cache_after_a_fresh_checkout_stays_correct(tmp_path: Path) -
     build(root / "content", root / "full", search=False, incremental=False, jobs=1)
     assert after.incremental and 0 < after.rendered < after.files
     assert tree(root / "inc") == tree(root / "full")
+
+
+def test_the_spare_tree_is_reused_and_a_half_updated_one_is_never_trusted(tmp_path: Path) -> None:
+    """After a swap the previous tree waits beside the output; the next build updates only what
+    changed in it. A build killed while updating it leaves it without its marker: never reused."""
+    root = _fresh_site(tmp_path)
+    build(root / "content", root / "inc", search=False, jobs=1)
+    edit("note", root, random.Random(11))
+    build(root / "content", root / "inc", search=False, jobs=1)
+    spare = root / ".inc.digest-spare"
+    assert (spare / ".digest-site").is_file()
+    edit("note", root, random.Random(12))
+    after = build(root / "content", root / "inc", search=False, jobs=1)
+    assert after.rendered < after.files / 2
+    build(root / "content", root / "full", search=False, incremental=False, jobs=1)
+    assert tree(root / "inc") == tree(root / "full")
+    (spare / ".digest-site").unlink()  # as a killed build leaves it
+    (spare / "index.html").write_text("stale", encoding="utf-8")
+    edit("note", root, random.Random(13))
+    build(root / "content", root / "inc", search=False, jobs=1)
+    build(root / "content", root / "full", search=False, incremental=False, jobs=1)
+    assert tree(root / "inc") == tree(root / "full")

@@ -23,7 +23,7 @@ from .. import __version__
 from ..content.loader import ContentCache
 from ..content.model import Paper, from_data, record_data
 
-FORMAT = 8
+FORMAT = 9
 RACY_NS = 2_000_000_000  # a file changed this recently may change again within the same mtime tick
 HEADER = f"digest-cache {FORMAT} {__version__} {sys.version_info[:2]}\n".encode()
 
@@ -41,6 +41,9 @@ class BuildCache:
     content: ContentCache = field(default_factory=ContentCache)
     tree: str = ""  # id of the output tree the manifest describes
     manifest: dict[str, str] = field(default_factory=dict)  # output path -> key
+    spare_tree: str = ""  # id of the spare tree beside the output (the one before), and its manifest
+    spare_manifest: dict[str, str] = field(default_factory=dict)
+    related: tuple[str, dict[str, Any]] = ("", {})  # related papers, by a hash of every title and abstract
     search_terms: dict[str, dict[str, int]] = field(default_factory=dict)  # search record key -> its analysis
 
     @classmethod
@@ -55,13 +58,18 @@ class BuildCache:
                                      for name, size, mtime, digest, data in rows}
             cache.content.digests = {name: ((size, mtime), data) for name, size, mtime, data in main["digests"]}
             cache.tree, cache.manifest = str(main["tree"]), dict(main["manifest"])
+            cache.spare_tree, cache.spare_manifest = str(main["spare_tree"]), dict(main["spare_manifest"])
+            related = _read_marshal(folder / "related.marshal")
+            if related and isinstance(related[0], str) and isinstance(related[1], dict):
+                cache.related = (related[0], related[1])
             terms = _read_marshal(folder / "search.marshal")
             if terms and isinstance(terms[0], dict) and all(type(v) is dict for v in terms[0].values()):
                 cache.search_terms = terms[0]
         except (TypeError, ValueError, KeyError, AttributeError):
             return cls(folder)  # damaged or foreign: start over
-        if not all(isinstance(k, str) and isinstance(v, str) for k, v in cache.manifest.items()):
-            return cls(folder)
+        for manifest in (cache.manifest, cache.spare_manifest):
+            if not all(isinstance(k, str) and isinstance(v, str) for k, v in manifest.items()):
+                return cls(folder)
         return cache
 
     def forget_output(self) -> None:
@@ -79,8 +87,10 @@ class BuildCache:
         digests = [(name, *stamp(st), data) for name, (st, data) in self.content.digests.items()]
         _write(self.folder / "records.marshal", HEADER + marshal.dumps(records))
         _write(self.folder / "search.marshal", HEADER + marshal.dumps([self.search_terms]))
+        _write(self.folder / "related.marshal", HEADER + marshal.dumps(list(self.related)))
         _write(self.folder / "build.json", json.dumps(
             {"format": FORMAT, "version": __version__, "tree": self.tree, "manifest": self.manifest,
+             "spare_tree": self.spare_tree, "spare_manifest": self.spare_manifest,
              "digests": digests}, separators=(",", ":")).encode())
 
 

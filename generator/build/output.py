@@ -24,6 +24,7 @@ MARKER = ".digest-site"
 MARKER_TEXT = "This folder is a site built by digest. `digest build` replaces all of it.\ntree: {tree}\n"
 _STAGING = ".digest-new-"
 _OLD = ".digest-old-"
+_SPARE = ".digest-spare"
 
 
 class OutputFolder:
@@ -62,13 +63,17 @@ class OutputFolder:
             return False
         return not names or MARKER in names
 
+    @property
+    def spare(self) -> Path:
+        """Where the previous tree waits to become the next one (see writer.py)."""
+        return self.path.parent / f".{self.path.name}{_SPARE}"
+
     def tree_id(self) -> str:
         """The id of the tree now in place, written by the build that made it."""
-        try:
-            text = (self.path / MARKER).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return ""
-        return text.rsplit("tree: ", 1)[-1].strip() if "tree: " in text else ""
+        return _tree_id(self.path)
+
+    def spare_id(self) -> str:
+        return _tree_id(self.spare) if self.spare.is_dir() and not self.spare.is_symlink() else ""
 
     def prepare(self) -> Path:
         """Remove what killed builds left, then make a fresh staging folder beside the output."""
@@ -87,7 +92,7 @@ class OutputFolder:
         return staging
 
     def swap_in(self, staging: Path) -> None:
-        """Make `staging` the output folder in one step; the old tree is deleted after."""
+        """Make `staging` the output folder in one step; the old tree becomes the spare."""
         if not self.path.exists():
             os.rename(staging, self.path)
             return
@@ -98,13 +103,28 @@ class OutputFolder:
             os.rename(self.path, old)
             os.rename(staging, self.path)
             staging = old
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging != self.spare:
+            if self.spare.exists():
+                shutil.rmtree(self.spare, ignore_errors=True)  # a spare no build can trust
+            os.rename(staging, self.spare)
+
+    def drop_spare(self) -> None:
+        if self.spare.is_dir() and not self.spare.is_symlink():
+            shutil.rmtree(self.spare, ignore_errors=True)
 
 
 def _remove_if_ours(folder: Path) -> None:
     """A staging or old tree of a killed build (the name pattern is digest's own)."""
     if folder.is_dir() and not folder.is_symlink():
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _tree_id(folder: Path) -> str:
+    try:
+        text = (folder / MARKER).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return text.rsplit("tree: ", 1)[-1].strip() if "tree: " in text else ""
 
 
 _libc = None

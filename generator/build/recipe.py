@@ -19,6 +19,7 @@ from ..content.loader import load_site
 from ..content.model import Site
 from ..content.validate import validate
 from ..diagnostics import WARNING, Diagnostic, DigestError
+from ..site import related
 from ..site.catalog import build_catalog
 from ..site.themes import fingerprint_assets, load_theme, theme_dirs
 from .cache import BuildCache, cache_dir
@@ -87,6 +88,7 @@ def run(content: Path, output: Path, options: BuildOptions, progress: Progress =
     site = _with_options(site, options)
     theme = load_theme(site.config.theme, content)
     assets = fingerprint_assets(theme)
+    related.remember(*cache.related)
     catalog = build_catalog(site)
     lap("load")
 
@@ -99,7 +101,7 @@ def run(content: Path, output: Path, options: BuildOptions, progress: Progress =
         result.search_indexed = True
         lap("search")
 
-    writer = SiteWriter(folder, cache.manifest, options.jobs, progress)
+    writer = SiteWriter(folder, cache.manifest, options.jobs, progress, cache.spare_tree, cache.spare_manifest)
     try:
         writer.write(outputs)  # renders what changed, links the rest
         lap("render")
@@ -116,7 +118,10 @@ def run(content: Path, output: Path, options: BuildOptions, progress: Progress =
     result.papers, result.digests, result.files = len(catalog.papers), len(site.digests), len(outputs)
     result.rendered, result.incremental = writer.rendered, bool(cache.manifest)
     result.removed = len(set(cache.manifest) - set(manifest))
+    # the tree that was the output is now the spare, described by the manifest it was built with
+    cache.spare_tree, cache.spare_manifest = (cache.tree, cache.manifest) if cache.tree else ("", {})
     cache.tree, cache.manifest = tree, manifest
+    cache.related = related.remembered()
     try:
         cache.save()
         stamp.write(inputs, newest, time.time_ns(), tree, outputs_stamp(output_names(folder.path)),

@@ -1,8 +1,13 @@
 """Writing the site: the next tree is made beside the output and swapped in.
 
-A file whose key equals its key in the previous build is hard-linked from the
-current output instead of rendered again, so a full build is simply a build
-with no previous manifest: both paths are this one class.
+Two trees take turns. After a swap, the tree that was the output stays beside
+it as the *spare*, with the manifest (every file's key) that describes it.
+The next build brings the spare up to date, rewriting only the files whose
+key differs and removing the ones no longer produced, and swaps it in: an
+edit costs the files it changes, not a copy of the whole site. Without a
+valid spare (the first build, or one a killed build left half-updated) the
+new tree starts empty, and unchanged files are hard-linked from the output.
+A full build is simply a build with no manifest: all of it is this one class.
 """
 from __future__ import annotations
 
@@ -22,10 +27,17 @@ Progress = Callable[[str, int, int], None]
 
 
 class SiteWriter:
-    def __init__(self, folder: OutputFolder, previous: dict[str, str], jobs: int, progress: Progress):
+    def __init__(self, folder: OutputFolder, previous: dict[str, str], jobs: int, progress: Progress,
+                 spare_tree: str = "", spare_manifest: dict[str, str] | None = None):
         self.folder, self.previous, self.jobs, self.progress = folder, previous, jobs, progress
         self.staging = folder.prepare()
-        self.rendered = self.linked = 0
+        self.reused = bool(spare_tree) and spare_manifest is not None and folder.spare_id() == spare_tree
+        if self.reused:
+            os.rmdir(self.staging)
+            self.staging = folder.spare
+            (self.staging / MARKER).unlink()  # half-updated from here on: no build may trust it
+        self.base: dict[str, str] = (spare_manifest or {}) if self.reused else previous
+        self.rendered = self.linked = self.removed = 0
         self._dirs: set[str] = set()
 
     def _link(self, rel: str) -> bool:
@@ -44,30 +56,43 @@ class SiteWriter:
             shutil.copyfile(self.folder.path / rel, self.staging / rel)
         return True
 
+    def _unchanged(self, item: Output) -> bool:
+        if self.base.get(item.path) != item.key:
+            return False
+        return (self.staging / item.path).is_file() if self.reused else self._link(item.path)
+
     def write(self, outputs: list[Output]) -> None:
-        """Every output into the staging folder: linked when unchanged, else rendered."""
-        todo = [o for o in outputs if self.previous.get(o.path) != o.key or not self._link(o.path)]
+        """Every output into the new tree: kept or linked when unchanged, else rendered."""
+        todo = [o for o in outputs if not self._unchanged(o)]
         self.linked = len(outputs) - len(todo)
+        if self.reused:  # the spare's files that no output claims any more
+            wanted = {o.path for o in outputs}
+            for rel in sorted(set(self.base) - wanted):
+                _remove(self.staging, rel)
+                self.removed += 1
         total = len(todo)
         run_map(_render_into(self.staging), todo, self.jobs,
                 on_progress=lambda done: self.progress("render", done, total))
         self.progress("render", total, total)
         self.rendered = total
 
-    def link_tree(self, rel: str) -> bool:
-        """Hard-link a whole unchanged folder (a search bundle) from the current output."""
-        source = self.folder.path / rel
-        if not source.is_dir():
-            return False
-        shutil.copytree(source, self.staging / rel, copy_function=os.link, dirs_exist_ok=True)
-        return True
-
     def commit(self, tree: str) -> None:
+        """Swap the new tree in; the tree that was the output becomes the spare."""
         (self.staging / MARKER).write_text(MARKER_TEXT.format(tree=tree), encoding="utf-8")
         self.folder.swap_in(self.staging)
 
     def discard(self) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
+        if not self.reused:
+            shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _remove(root: Path, rel: str) -> None:
+    target = root / rel
+    target.unlink(missing_ok=True)
+    parent = target.parent
+    while parent != root and parent.is_dir() and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent
 
 
 def _render_into(staging: Path) -> Callable[[Output], str]:
@@ -76,6 +101,7 @@ def _render_into(staging: Path) -> Callable[[Output], str]:
         target = staging / item.path
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
+            target.unlink(missing_ok=True)  # never write into a file the output may share (a hard link)
             target.write_bytes(data)
         except OSError as exc:
             raise DigestError.single(display_path(target), f"cannot write: {exc.strerror or exc}",

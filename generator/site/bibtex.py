@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from urllib.parse import quote
 
 from ..content.model import Paper
@@ -41,10 +42,12 @@ STOPWORDS = {"a", "an", "the", "on", "of", "in", "for", "to", "and", "or", "with
              "let", "need", "just", "one", "two", "new"}
 
 
+_ESCAPE_TABLE = str.maketrans(_ESCAPES)
+
+
 def escape(text: str) -> str:
     """Text with BibTeX/LaTeX special characters escaped (whitespace collapsed)."""
-    text = re.sub(r"\s+", " ", text).strip()
-    return "".join(_ESCAPES.get(ch, ch) for ch in text)
+    return " ".join(text.split()).translate(_ESCAPE_TABLE)
 
 
 def ascii_fold(text: str) -> str:
@@ -144,7 +147,8 @@ def _url(paper: Paper, fallback: str = "") -> str:
     return quote(url.strip(), safe="%/:=&?~#+!$,;'@()*[]-._") if url else ""
 
 
-def fields(paper: Paper, page_url: str = "") -> list[tuple[str, str]]:
+@lru_cache(maxsize=65536)  # one paper's entry is on its page, its digests' and its tags' .bib files
+def fields(paper: Paper, page_url: str = "") -> tuple[tuple[str, str], ...]:
     """(name, value already in BibTeX syntax, without the outer braces) in output order.
     `page_url` (the paper's page on this site) is the url when the record has no link."""
     out: list[tuple[str, str]] = []
@@ -164,7 +168,7 @@ def fields(paper: Paper, page_url: str = "") -> list[tuple[str, str]]:
             out.append(("primaryClass", escape(paper.category)))
     if _url(paper, page_url):
         out.append(("url", _url(paper, page_url)))
-    return out
+    return tuple(out)
 
 
 def bibtex_entry(paper: Paper, key: str | None = None, page_url: str = "") -> str:

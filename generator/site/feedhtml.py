@@ -30,6 +30,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
@@ -50,6 +51,7 @@ _ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "etc.", "vs.", "cf.", "fig.", "figs.
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9])")
 
 
+@lru_cache(maxsize=65536)  # the same links recur in every feed that lists a paper
 def absolute_url(url: str, base_url: str) -> str | None:
     """`url` resolved against `base_url`, or None unless the result is http(s) with a host."""
     resolved = urljoin(base_url, url.strip())

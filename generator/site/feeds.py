@@ -29,6 +29,7 @@ import html as _html
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -49,10 +50,12 @@ JSON_FEED, PAPERS_JSON_FEED, OPML, tag_json_feed = urls.JSON_FEED, urls.PAPERS_J
 
 # -- what a feed is made of --------------------------------------------------
 
+@cache  # one object per entry, shared by every feed and .bib file that lists it
 def _entry_for_feeds(entry: DigestEntry) -> DigestEntry:
     return replace(entry, paper=replace(entry.paper, upvotes=None))
 
 
+@cache
 def for_feeds(digest: Digest) -> Digest:
     """The digest as feeds see it: without upvotes, which feeds do not show."""
     return replace(digest, entries=tuple(_entry_for_feeds(e) for e in digest.entries))

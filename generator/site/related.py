@@ -43,6 +43,23 @@ while thus therefore well our two one three first second across within without a
 _last: tuple[str, dict] = ("", {})  # the last result, by a hash of its input: `digest serve` rebuilds in-process
 
 
+def remembered() -> tuple[str, dict[str, list[list[str]]]]:
+    """The last result as plain data (input hash, {id: [[id, title], ...]}), for the build cache."""
+    return _last[0], {pid: [[r.id, r.title] for r in items] for pid, items in _last[1].items()}
+
+
+def remember(key: str, data: object) -> None:
+    """Take back a result from the build cache: a rebuild whose titles and abstracts did not
+    change (a note edit) then skips the computation and the numpy/scipy import."""
+    global _last
+    from .catalog import Related
+    try:
+        _last = (key, {str(pid): tuple(Related(str(i), str(t)) for i, t in items)
+                       for pid, items in data.items()})  # type: ignore[attr-defined]
+    except (AttributeError, TypeError, ValueError):
+        _last = ("", {})
+
+
 def related_papers(papers: Sequence[Paper]) -> dict[str, tuple[Related, ...]]:
     """Paper id -> its most similar papers, best first."""
     global _last
