@@ -122,6 +122,7 @@ def _title_words(title: str) -> list[str]:
         [w for w in words if w and not w.isdigit()] or [w for w in words if w]
 
 
+@lru_cache(maxsize=65536)
 def citation_key(paper: Paper) -> str:
     """The key before de-duplication: name part + year + first significant title word."""
     words = _title_words(paper.title) or ["paper"]
