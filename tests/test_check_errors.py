@@ -165,3 +165,20 @@ def test_broken_input_is_reported_exactly(tmp_path: Path, monkeypatch: pytest.Mo
 
 def test_table_is_large_enough() -> None:
     assert len(CASES) >= 30
+
+
+def test_a_file_with_a_schema_mistake_still_reports_its_unknown_paper_ids(tmp_path: Path) -> None:
+    content = minimal_site(tmp_path / "content", **{"digests/2024-10-25.yaml": """\
+        date: 2024-10-25
+        title: A day
+        curator: ada
+        papers:
+          - paper: '2410.17234'
+          - paper: '2410.18000'
+            tgas: [memory]
+        """})
+    with pytest.raises(DigestError) as info:
+        load_site(content)
+    messages = [(d.line, d.message) for d in info.value.diagnostics]
+    assert (5, "unknown paper id '2410.17234'") in messages
+    assert (7, "unknown key 'tgas' in paper entry") in messages

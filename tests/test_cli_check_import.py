@@ -35,19 +35,20 @@ def test_check_reports_every_mistake_in_each_format(tmp_path: Path) -> None:
     assert "Traceback" not in text.stderr
     lines = text.stderr.strip().splitlines()
     assert lines == [
+        "content/digests/2024-10-25.yaml:5:12: error: unknown paper id '2410.17234' (hint: did you mean '2410.17243'?)",
         "content/digests/2024-10-25.yaml:6:5: error: unknown key 'tgas' in paper entry (hint: did you mean 'tags'?)",
         "content/digests/2024-10-25.yaml:8:11: error: 'pick' must be true or false, got text",
-        "2 errors found; nothing was written.",
+        "3 errors found; nothing was written.",
     ]
     github = run_digest("check", "--format", "github", cwd=tmp_path)
     assert github.returncode == 1
-    assert github.stdout.splitlines()[0] == (
+    assert github.stdout.splitlines()[1] == (
         "::error file=content/digests/2024-10-25.yaml,line=6,col=5,title=digest check::"
         "unknown key 'tgas' in paper entry (hint: did you mean 'tags'?)")
     as_json = run_digest("check", "--format", "json", cwd=tmp_path)
     assert as_json.returncode == 1
     found = json.loads(as_json.stdout)
-    assert [(d["line"], d["col"], d["severity"]) for d in found] == [(6, 5, "error"), (8, 11, "error")]
+    assert [(d["line"], d["col"], d["severity"]) for d in found] == [(5, 12, "error"), (6, 5, "error"), (8, 11, "error")]
 
 
 def test_unknown_paper_after_fixing_the_key(tmp_path: Path) -> None:

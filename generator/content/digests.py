@@ -16,7 +16,7 @@ from . import files, schema, yamlio
 from .documents import Document, read_document
 from .model import Curator, Digest, DigestEntry, Paper, with_overrides
 from .records import Stamp, file_stamp
-from .validate import Suggester
+from .validate import PAPER_ID, Suggester
 
 DIGEST_NAME = re.compile(r"\d{4}-\d{2}-\d{2}\.yaml")
 DigestCache = dict[str, tuple[Stamp, Any]]  # file path -> (stamp, schema-valid data)
@@ -59,6 +59,7 @@ def load_digests(content: Path, papers: dict[str, Paper], curators: dict[str, Cu
                 report.error(doc.display, "digest file is empty", "start from 'digest new DATE'", 1, 1)
                 continue
             if not doc.check(schema.DIGEST, report):
+                _report_unknown_ids(doc, papers, broken_papers, suggest, report)  # every mistake at once
                 continue
         if stamp is not None:
             live[name] = (stamp, doc.data)
@@ -69,6 +70,18 @@ def load_digests(content: Path, papers: dict[str, Paper], curators: dict[str, Cu
     cache.update(live)
     digests.sort(key=lambda d: d.date, reverse=True)
     return digests
+
+
+def _report_unknown_ids(doc: Document, papers: dict[str, Paper], broken: frozenset[str], suggest: Suggester,
+                       report: Report) -> None:
+    """In a file with other mistakes, the entries' unknown paper ids are still worth saying."""
+    items = doc.data.get("papers") if isinstance(doc.data, dict) else None
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        paper_id = item.get("paper") if isinstance(item, dict) else None
+        if isinstance(paper_id, str) and PAPER_ID.fullmatch(paper_id) and paper_id not in papers \
+                and paper_id not in broken:
+            doc.error_at(("papers", i, "paper"), f"unknown paper id '{paper_id}'",
+                         suggest(paper_id) or "import it first with 'digest import'", report)
 
 
 def _build_digest(doc: Document, papers: dict[str, Paper], curators: dict[str, Curator] | None,
