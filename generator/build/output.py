@@ -108,10 +108,6 @@ class OutputFolder:
                 shutil.rmtree(self.spare, ignore_errors=True)  # a spare no build can trust
             os.rename(staging, self.spare)
 
-    def drop_spare(self) -> None:
-        if self.spare.is_dir() and not self.spare.is_symlink():
-            shutil.rmtree(self.spare, ignore_errors=True)
-
 
 def _remove_if_ours(folder: Path) -> None:
     """A staging or old tree of a killed build (the name pattern is digest's own)."""

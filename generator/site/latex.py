@@ -321,7 +321,7 @@ _SPECIAL = re.compile(r"[\\$`~{}]|--")  # what can start markup; without any, th
 
 @lru_cache(maxsize=65536)
 def abstract_html(text: str) -> Markup:
-    """The abstract as HTML paragraphs (as markup.abstract_html), its LaTeX rendered, the rest escaped."""
+    """The abstract as HTML paragraphs (split at blank lines), its LaTeX rendered, the rest escaped."""
     if _SPECIAL.search(text) is None:  # fast path, same output (tests/test_latex.py checks it)
         return Markup("".join(f"<p>{_esc(p)}</p>" for p in re.split(r"\n\s*\n", text) if p.strip()))
     budget = list(MATH_BUDGET) if len(text) <= MAX_INPUT else []  # very long: only escaped

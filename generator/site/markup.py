@@ -6,7 +6,7 @@ recursed on 800 nested list markers and took 22 s over 8,000 '['), and then
 sanitized with nh3 (the Ammonia sanitizer). Every link and image address is
 judged by one predicate, `is_safe_url`: the loader warns about the ones it
 refuses, and the sanitizer drops the same ones. Abstracts never pass through
-Markdown: they are escaped and shown exactly as the record holds them.
+Markdown: site/latex.py typesets them, escaping everything else.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from urllib.parse import unquote
 import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 ALLOWED_TAGS = {"a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h2", "h3", "h4", "hr", "i", "li",
                 "ol", "p", "pre", "s", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul"}
@@ -82,12 +82,6 @@ def plain_text(markdown_text: str) -> str:
     html = str(render_markdown(markdown_text))
     text = nh3.clean(html, tags=set())
     return re.sub(r"\s+", " ", html_lib.unescape(text)).strip()
-
-
-def abstract_html(text: str) -> Markup:
-    """The abstract, escaped, with its paragraph breaks; nothing else changes."""
-    paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
-    return Markup("".join(f"<p>{escape(p)}</p>" for p in paragraphs))
 
 
 def truncate(text: str, limit: int) -> str:
