@@ -93,6 +93,8 @@ def run(content: Path, output: Path, options: BuildOptions, progress: Progress =
     lap("load")
 
     plan = Plan(catalog, theme, assets)
+    for _, record_hash, paper in cache.content.records.values():
+        plan.fingerprint.know(paper, record_hash)  # a record's Paper is a function of its file's bytes
     outputs = plan.outputs()  # pages, feeds, JSON API, static files, sitemap
     lap("plan")
     if options.search:  # the index files are ordinary outputs, made from per-paper records

@@ -37,8 +37,46 @@ def display_path(path: Path | str) -> str:
 
 def inside(path: Path | str, root: Path | str) -> bool:
     """Whether `path`, with every symlink resolved, stays within `root`."""
-    real, top = os.path.realpath(path), os.path.realpath(root)
+    real, top = _realpath(os.fspath(path)), _real_folder(os.path.abspath(root))
     return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
+
+
+def _realpath(path: str) -> str:
+    """os.path.realpath, resolving a file's folder once for all its files: a
+    file that is not itself a symlink is where its resolved folder says."""
+    path = os.path.abspath(path)
+    try:
+        if stat.S_ISLNK(os.lstat(path).st_mode):
+            return os.path.realpath(path)
+    except OSError:
+        return os.path.realpath(path)
+    folder, name = os.path.split(path)
+    return os.path.join(_real_folder(folder), name)
+
+
+def _real_folder(folder: str) -> str:
+    """The folder's resolved path, remembered while it is the same folder (same
+    inode): a folder swapped for a symlink is resolved again."""
+    try:
+        st = os.lstat(folder)
+    except OSError:
+        return os.path.realpath(folder)
+    key = (folder, st.st_dev, st.st_ino, stat.S_ISLNK(st.st_mode))
+    real = _FOLDERS.get(key)
+    if real is None:
+        if len(_FOLDERS) > 4096:
+            _FOLDERS.clear()
+        real = _FOLDERS[key] = os.path.realpath(folder)
+    return real
+
+
+_FOLDERS: dict[tuple[str, int, int, bool], str] = {}
+
+
+def forget_folders() -> None:
+    """Resolve folders afresh (each build starts with this: a long-running `digest serve`
+    must see a parent folder that was swapped for a symlink since the last build)."""
+    _FOLDERS.clear()
 
 
 def check_inside(path: Path | str, root: Path | str, shown: str | None = None) -> None:

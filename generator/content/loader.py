@@ -41,6 +41,7 @@ def load_site(content: Path, cache: ContentCache | None = None,
     error and warning found. `cache` (updated in place) makes reloads cheap;
     `mapper` parses changed records, possibly on several cores."""
     cache = cache if cache is not None else ContentCache()
+    files.forget_folders()
     report = Report()
     if not content.is_dir():
         raise DigestError.single(files.display_path(content), "content folder not found",

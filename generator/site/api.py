@@ -17,7 +17,9 @@ DETAIL_ONLY = ("arxiv", "category", "source")  # in /api/papers/ID.json, not in 
 
 
 def _dump(data: Any) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    """Compact: tools read these files, and the C encoder (which Python uses only
+    without indentation) makes 20k of them three times faster and a third smaller."""
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def _json_value(value: Any) -> Any:

@@ -52,9 +52,13 @@ def escape(text: str) -> str:
 
 def ascii_fold(text: str) -> str:
     """Lowercase ASCII letters and digits only: "Álvarez-Ruíz" -> "alvarezruiz"."""
-    text = "".join(_FOLD.get(ch, ch) for ch in text)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]", "", text.lower())
+    if not text.isascii():
+        text = "".join(_FOLD.get(ch, ch) for ch in text)
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _NOT_KEY.sub("", text.lower())
+
+
+_NOT_KEY = re.compile(r"[^a-z0-9]")
 
 
 def protect_title(title: str) -> str:
@@ -95,6 +99,7 @@ def _is_group(name: str) -> bool:
     return any(w.lower() in _GROUP_WORDS or w == "AI" for w in name.split()) or name.count(",") > 2
 
 
+@lru_cache(maxsize=65536)  # authors recur across papers
 def bib_name(name: str) -> str:
     """One author as BibTeX wants it: "von Last, Jr, First", or a braced group name."""
     if _is_group(name):

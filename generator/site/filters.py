@@ -13,6 +13,7 @@ from markupsafe import Markup
 from ..content.model import Paper
 from . import bibtex as bib
 from .catalog import MONTH_NAMES
+from .markup import truncate
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -89,12 +90,7 @@ def first_sentence(text: str, limit: int = 320) -> str:
             return head
     if len(text) <= limit:
         return text
-    return truncate_words(text, limit)
-
-
-def truncate_words(text: str, limit: int) -> str:
-    cut = text[: limit - 1]
-    return (cut[: cut.rfind(" ")] if " " in cut[limit // 2:] else cut).rstrip(",;: ") + "…"
+    return truncate(text, limit)
 
 
 def dashes(text: str) -> str:
