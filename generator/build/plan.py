@@ -106,13 +106,15 @@ class Plan:
         return out
 
     def bib(self) -> list[Output]:
-        """A .bib file per digest and per tag: the papers as that page shows them (no upvotes)."""
+        """A .bib file per digest and per tag, made from the records it lists (site_bib keeps each
+        paper's first appearance). Records, not copies without upvotes as feeds use: a record is
+        fingerprinted by its file's hash, a copy field by field, and an upvote change only
+        rewrites a file with the same bytes."""
         c, base = self.catalog, self.config.base_url
         out = [self._output(urls.digest_bib(d.date), "bib", bibtex.site_bib, base,
-                            tuple(e.paper for e in for_feeds(d).entries)) for d in c.site.digests]
+                            tuple(e.paper for e in d.entries)) for d in c.site.digests]
         out += [self._output(urls.tag_bib(t.name), "bib", bibtex.site_bib, base,
-                             tuple(a.paper for a in newest_per_paper(t.appearances, len(t.appearances))))
-                for t in c.tags]
+                             tuple(a.paper for a in t.appearances)) for t in c.tags]
         return out
 
     def api(self) -> list[Output]:
