@@ -9,8 +9,9 @@ context is a bug that would make incremental builds wrong.
 
 A dataclass is read with one attrgetter call and, when its fields are all
 plain values (the common case), written out by `repr` in C; only nested
-objects take the slow path. Planning 10k papers' outputs went from 1.4 s to
-0.5 s.
+objects take the slow path. With records fingerprinted by their file's hash
+(`know`), planning 10k papers' outputs takes about 40% less CPU than walking
+every field in Python did.
 """
 from __future__ import annotations
 
