@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .build import BuildResult, build
+from .build import BuildResult, Session, build
 from .diagnostics import DigestError
 
 STATUS_PATH = "/__digest__/status"
@@ -137,6 +137,9 @@ class _QuietServer(http.server.ThreadingHTTPServer):
         self.report(f"request from {client_address[0]} failed: {type(error).__name__}: {error}")
 
 
+QUIET_MS = 300
+
+
 class DevServer:
     """Builds, serves and watches; `run` blocks until `stop` is called."""
 
@@ -150,22 +153,32 @@ class DevServer:
         self.port = self.server.server_address[1]
         self.url = f"http://{host}:{self.port}/"
         self._stop = threading.Event()
+        self.session = Session()  # the build cache, kept in memory between rebuilds
 
-    def rebuild(self) -> BuildResult | None:
+    def rebuild(self, search: str = "now") -> BuildResult | None:
+        """One build. search="later": keep the index in place, so an edit shows as soon as its
+        pages are written; "only": bring the index up to date after such builds."""
         started = time.perf_counter()
         try:
-            result = build(self.content, self.output, theme=self.theme, base_url=self.url)
+            result = build(self.content, self.output, theme=self.theme, base_url=self.url,
+                           search_later=search == "later", session=self.session)
         except DigestError as exc:
             text = error_text(exc)
         except Exception as exc:  # a bug in digest must not end the server: show it like a content error
             text = f"internal error while building: {type(exc).__name__}: {exc} (please report this)"
         else:
+            seconds = time.perf_counter() - started
+            if search == "only":
+                self.report(f"search index updated in {seconds:.2f} s ({result.rendered:,} files changed)")
+                return result
             self.state.succeeded()
-            self.report(f"rebuilt {result.pages:,} pages in {time.perf_counter() - started:.2f} s")
+            follows = "; search follows" if search == "later" else ""
+            self.report(f"rebuilt {result.pages:,} pages in {seconds:.2f} s{follows}")
             return result
         self.state.failed(text)
         self.report(f"build failed; still serving the last good site:\n{text}")
         return None
+
     def watched(self) -> list[Path]:
         from .site.themes import theme_dirs
         return [p for p in (self.content, *theme_dirs(self.content)) if p.is_dir()]
@@ -176,10 +189,17 @@ class DevServer:
         thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         thread.start()
         self.report(f"serving {self.output} at {self.url} (Ctrl-C to stop)")
+        search_due = False
         try:
-            for _changes in watch(*self.watched(), stop_event=self._stop, debounce=400, step=50,
-                                  raise_interrupt=False):
-                self.rebuild()
+            # An edit rebuilds the pages first and shows them; the search index follows once no
+            # change has come for QUIET_MS, so a burst of edits never waits for it.
+            for changes in watch(*self.watched(), stop_event=self._stop, debounce=400, step=50,
+                                 rust_timeout=QUIET_MS, yield_on_timeout=True, raise_interrupt=False):
+                if changes:
+                    search_due = self.rebuild(search="later") is not None
+                elif search_due:
+                    search_due = False
+                    self.rebuild(search="only")
         finally:
             self.server.shutdown()
             self.server.server_close()

@@ -106,6 +106,38 @@ def test_serve_rebuilds_reloads_and_survives_broken_edits(tmp_path: Path) -> Non
     assert proc.returncode in (0, -signal.SIGINT, 130)
 
 
+def test_an_edit_shows_before_the_search_index_which_catches_up(tmp_path: Path) -> None:
+    """The pages of an edit are swapped in first, keeping the search index in place; the index
+    follows once the edits pause (issue: an edit must not wait for search)."""
+    content = minimal_site(tmp_path / "content")
+    shutil.copytree(REPO / "themes", tmp_path / "themes")
+    log = tmp_path / "serve.log"
+    proc, base = _start(tmp_path, log)
+    page = base + "digests/2024-10-25/"
+    index = tmp_path / "output" / "search" / "index"
+
+    def indexed(word: str) -> bool:
+        return any(word in p.read_text(encoding="utf-8", errors="replace") for p in index.rglob("*") if p.is_file())
+    try:
+        assert _wait_for(lambda: _get(page)[0] == 200), log.read_text()
+        assert not indexed("quokka")
+        path = content / DIGEST
+        path.write_text(path.read_text(encoding="utf-8").replace("note: Read this.", "note: Read this quokka."),
+                        encoding="utf-8")
+        assert _wait_for(lambda: "quokka" in _get(page)[1]), log.read_text()
+        assert _wait_for(lambda: indexed("quokka")), log.read_text()
+        text = log.read_text()
+        assert re.search(r"rebuilt \d+ pages in [\d.]+ s; search follows\n(.|\n)*search index updated", text), text
+        assert "Traceback" not in text
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
 def test_new_creates_a_digest_and_refuses_to_overwrite(tmp_path: Path, cli) -> None:
     minimal_site(tmp_path / "content")
     result = cli("new", "2026-11-23", cwd=tmp_path)

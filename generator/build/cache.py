@@ -45,6 +45,8 @@ class BuildCache:
     spare_manifest: dict[str, str] = field(default_factory=dict)
     related: tuple[str, dict[str, Any]] = ("", {})  # related papers, by a hash of every title and abstract
     search_terms: dict[str, dict[str, int]] = field(default_factory=dict)  # search record key -> its analysis
+    # what the files on disk hold, by a cheap summary: save() skips the ones that would not change
+    on_disk: dict[str, object] = field(default_factory=dict)
 
     @classmethod
     def load(cls, folder: Path) -> BuildCache:
@@ -70,7 +72,15 @@ class BuildCache:
         for manifest in (cache.manifest, cache.spare_manifest):
             if not all(isinstance(k, str) and isinstance(v, str) for k, v in manifest.items()):
                 return cls(folder)
+        cache.on_disk = cache._summaries()
         return cache
+
+    def _summaries(self) -> dict[str, object]:
+        """Per cache file, a value that changes when its content would: records by name, stamp
+        and hash; search analyses by record key (an analysis is a function of its key); related
+        papers by the hash of every title and abstract they were computed from."""
+        return {"records.marshal": {name: (st, digest) for name, (st, digest, _) in self.content.records.items()},
+                "search.marshal": frozenset(self.search_terms), "related.marshal": self.related[0]}
 
     def forget_output(self) -> None:
         self.tree, self.manifest = "", {}
@@ -82,16 +92,22 @@ class BuildCache:
         def stamp(s: tuple[int, int]) -> tuple[int, int]:
             return (s[0], -1) if s[1] >= recent else s  # re-read next time
 
-        records = [(name, *stamp(st), digest.hex(), record_data(paper))
-                   for name, (st, digest, paper) in self.content.records.items()]
+        summaries = self._summaries()
+        changed = {name for name, value in summaries.items() if self.on_disk.get(name) != value}
+        if "records.marshal" in changed:  # 10k records take 0.4 s to write out; a note edit changes none
+            records = [(name, *stamp(st), digest.hex(), record_data(paper))
+                       for name, (st, digest, paper) in self.content.records.items()]
+            _write(self.folder / "records.marshal", HEADER + marshal.dumps(records))
+        if "search.marshal" in changed:
+            _write(self.folder / "search.marshal", HEADER + marshal.dumps([self.search_terms]))
+        if "related.marshal" in changed:
+            _write(self.folder / "related.marshal", HEADER + marshal.dumps(list(self.related)))
         digests = [(name, *stamp(st), data) for name, (st, data) in self.content.digests.items()]
-        _write(self.folder / "records.marshal", HEADER + marshal.dumps(records))
-        _write(self.folder / "search.marshal", HEADER + marshal.dumps([self.search_terms]))
-        _write(self.folder / "related.marshal", HEADER + marshal.dumps(list(self.related)))
         _write(self.folder / "build.json", json.dumps(
             {"format": FORMAT, "version": __version__, "tree": self.tree, "manifest": self.manifest,
              "spare_tree": self.spare_tree, "spare_manifest": self.spare_manifest,
              "digests": digests}, separators=(",", ":")).encode())
+        self.on_disk = summaries
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic, DigestError
@@ -156,6 +157,23 @@ class Plan:
         files = index_files(docs, analyses)
         outputs = [self._output(SEARCH_ROOT + path, "search", _identity, data) for path, data in files.items()]
         return outputs, dict(zip(keys, analyses, strict=True))
+
+
+    @staticmethod
+    def kept(manifest: dict[str, str], root: str, output: Path) -> list[Output]:
+        """The files under `root` of the tree in place, as they are: same key, and, should
+        the new tree lack one, its bytes read back from the output (digest serve shows an
+        edit first and brings the search index up to date after)."""
+        return [Output(path, key, _read_back, (output / path,), "search")
+                for path, key in sorted(manifest.items()) if path.startswith(root)]
+
+
+def _read_back(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise DigestError.single(str(path), f"cannot read the search index in place: {exc.strerror or exc}",
+                                 "build again; it will write a fresh index") from None
 
 
 def check_paths(outputs: list[Output]) -> None:

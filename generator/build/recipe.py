@@ -21,6 +21,7 @@ from ..content.validate import validate
 from ..diagnostics import WARNING, Diagnostic, DigestError
 from ..site import related
 from ..site.catalog import build_catalog
+from ..site.search import ROOT as SEARCH_ROOT
 from ..site.themes import fingerprint_assets, load_theme, theme_dirs
 from .cache import BuildCache, cache_dir
 from .output import OutputFolder
@@ -35,6 +36,7 @@ class BuildOptions:
     theme: str | None = None  # instead of site.yaml's
     base_url: str | None = None  # instead of site.yaml's, e.g. for a preview
     search: bool = True
+    search_later: bool = False  # no new index: keep the one in place (digest serve's first pass)
     jobs: int = 0  # 0: all cores
     incremental: bool = True  # False: ignore every cache and render everything
 
@@ -59,17 +61,28 @@ def _quiet(stage: str, done: int, total: int) -> None:
     pass
 
 
+@dataclass
+class Session:
+    """What one process keeps between its builds (digest serve): the cache, so a
+    rebuild does not read it back from disk."""
+
+    cache: BuildCache | None = None
+
+
 def build(content: Path, output: Path, *, theme: str | None = None, base_url: str | None = None,
-          search: bool = True, jobs: int | None = None, incremental: bool = True,
-          progress: Progress = _quiet) -> BuildResult:
+          search: bool = True, search_later: bool = False, jobs: int | None = None, incremental: bool = True,
+          progress: Progress = _quiet, session: Session | None = None) -> BuildResult:
     """Build the site from `content` into `output`; raise DigestError and leave
     `output` as it was on any problem."""
-    options = BuildOptions(theme, base_url, search, jobs or default_jobs(), incremental)
+    options = BuildOptions(theme, base_url, search and not search_later, search_later, jobs or default_jobs(),
+                           incremental)
     with _gc_paused():
-        return run(content, output, options, progress)
+        return run(content, output, options, progress, session or Session())
 
 
-def run(content: Path, output: Path, options: BuildOptions, progress: Progress = _quiet) -> BuildResult:
+def run(content: Path, output: Path, options: BuildOptions, progress: Progress = _quiet,
+        session: Session | None = None) -> BuildResult:
+    session = session or Session()
     started, result = time.perf_counter(), BuildResult()
     lap = _Stopwatch(result.timings)
     folder = OutputFolder(output, content)  # refuses folders digest did not make
@@ -80,7 +93,7 @@ def run(content: Path, output: Path, options: BuildOptions, progress: Progress =
         lap("check")
         return replace(done, incremental=True, timings=result.timings, seconds=time.perf_counter() - started)
     stamp.forget()
-    cache = BuildCache.load(cache_folder) if options.incremental else BuildCache(cache_folder)
+    cache = _cache(session, cache_folder, options)
     if cache.tree != folder.tree_id():
         cache.forget_output()  # the manifest does not describe the tree in place
 
@@ -102,6 +115,8 @@ def run(content: Path, output: Path, options: BuildOptions, progress: Progress =
         outputs += index
         result.search_indexed = True
         lap("search")
+    elif options.search_later:
+        outputs += plan.kept(cache.manifest, SEARCH_ROOT, folder.path)
 
     writer = SiteWriter(folder, cache.manifest, options.jobs, progress, cache.spare_tree, cache.spare_manifest)
     try:
@@ -124,6 +139,7 @@ def run(content: Path, output: Path, options: BuildOptions, progress: Progress =
     cache.spare_tree, cache.spare_manifest = (cache.tree, cache.manifest) if cache.tree else ("", {})
     cache.tree, cache.manifest = tree, manifest
     cache.related = related.remembered()
+    session.cache = cache
     try:
         cache.save()
         stamp.write(inputs, newest, time.time_ns(), tree, outputs_stamp(output_names(folder.path)),
@@ -136,7 +152,15 @@ def run(content: Path, output: Path, options: BuildOptions, progress: Progress =
 
 
 def _stamp_options(options: BuildOptions, folder: OutputFolder) -> tuple[object, ...]:
-    return (options.theme, options.base_url, options.search, str(folder.path))
+    return (options.theme, options.base_url, options.search, options.search_later, str(folder.path))
+
+
+def _cache(session: Session, folder: Path, options: BuildOptions) -> BuildCache:
+    if not options.incremental:
+        return BuildCache(folder)
+    if session.cache is not None and session.cache.folder == folder:
+        return session.cache  # as this process left it; the tree check below still applies
+    return BuildCache.load(folder)
 
 
 def _up_to_date(stamp: UpToDate, inputs: str, folder: OutputFolder) -> BuildResult | None:

@@ -39,27 +39,35 @@ class SiteWriter:
         self.base: dict[str, str] = (spare_manifest or {}) if self.reused else previous
         self.rendered = self.linked = self.removed = 0
         self._dirs: set[str] = set()
+        self._staging, self._output = os.fspath(self.staging) + os.sep, os.fspath(folder.path) + os.sep
 
     def _link(self, rel: str) -> bool:
         """Hard-link an unchanged file from the current output; False if it is not there."""
         parent = rel.rpartition("/")[0]
         if parent and parent not in self._dirs:
-            os.makedirs(self.staging / parent, exist_ok=True)
+            os.makedirs(self._staging + parent, exist_ok=True)
             self._dirs.add(parent)
+        source, target = self._output + rel, self._staging + rel
         try:
-            os.link(self.folder.path / rel, self.staging / rel, follow_symlinks=False)
+            os.link(source, target, follow_symlinks=False)
         except FileNotFoundError:
             return False
+        except FileExistsError:  # the spare's older version: replaced, never written into
+            os.unlink(target)
+            os.link(source, target, follow_symlinks=False)
         except OSError as exc:
             if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK):
                 raise
-            shutil.copyfile(self.folder.path / rel, self.staging / rel)
+            shutil.copyfile(source, target)
         return True
 
     def _unchanged(self, item: Output) -> bool:
-        if self.base.get(item.path) != item.key:
-            return False
-        return (self.staging / item.path).is_file() if self.reused else self._link(item.path)
+        """The file is in the new tree already (the spare has it with this key), or is linked
+        there from the output (which has it with this key): either way, nothing to render.
+        After a full rebuild the spare is two builds old, and linking beats rendering it all."""
+        if self.reused and self.base.get(item.path) == item.key and os.path.isfile(self._staging + item.path):
+            return True
+        return self.previous.get(item.path) == item.key and self._link(item.path)
 
     def write(self, outputs: list[Output]) -> None:
         """Every output into the new tree: kept or linked when unchanged, else rendered."""
