@@ -32,6 +32,16 @@ def _start(tmp_path: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
     return proc, found.group(1)
 
 
+def _stop(proc: subprocess.Popen) -> None:
+    """Ctrl-C, as a person would stop it; killed if it does not stop."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
 def _get(url: str) -> tuple[int, str]:
     try:
         with urllib.request.urlopen(url, timeout=5) as response:
@@ -97,12 +107,7 @@ def test_serve_rebuilds_reloads_and_survives_broken_edits(tmp_path: Path) -> Non
         assert _wait_for(lambda: _status(base).get("error") == "")
         print(f"rebuilt page served {rebuilt_after:.2f} s after the edit")
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        _stop(proc)
     assert proc.returncode in (0, -signal.SIGINT, 130)
 
 
@@ -130,12 +135,7 @@ def test_an_edit_shows_before_the_search_index_which_catches_up(tmp_path: Path) 
         assert re.search(r"rebuilt \d+ pages in [\d.]+ s; search follows\n(.|\n)*search index updated", text), text
         assert "Traceback" not in text
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        _stop(proc)
 
 
 def test_new_creates_a_digest_and_refuses_to_overwrite(tmp_path: Path, cli) -> None:
@@ -182,9 +182,4 @@ def test_open_tab_reloads_and_shows_the_error_overlay(tmp_path: Path, browser) -
         assert page.locator("[role=alert]").count() == 0
         context.close()
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        _stop(proc)
