@@ -94,8 +94,9 @@ def prepare(n: int, root: Path) -> Path:
 
 
 def clean(site: Path) -> None:
-    shutil.rmtree(site / "output", ignore_errors=True)
-    shutil.rmtree(site / ".digest-cache", ignore_errors=True)
+    """A cold build: no output, no cache, no spare tree beside the output."""
+    for name in ("output", ".digest-cache", ".output.digest-spare"):
+        shutil.rmtree(site / name, ignore_errors=True)
 
 
 def edit_note(site: Path) -> None:
