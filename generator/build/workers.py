@@ -7,8 +7,12 @@ signal) fails the build with a clear error instead of hanging it.
 """
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -28,6 +32,28 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker ends when its build does. SIGKILL cannot be caught, and a forked worker
+    holds both ends of the pool's queue itself, so it would wait on it forever: the
+    kernel kills it when the parent dies (Linux), else a watchdog thread notices."""
+    try:
+        if ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL) != 0:
+            raise OSError
+    except (OSError, AttributeError):
+        threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # it died before the line above
+        os._exit(1)
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _run_chunk(bounds: tuple[int, int]) -> list[Any]:
@@ -51,7 +77,8 @@ def run_map(task: Callable[[T], R], items: Sequence[T], jobs: int, min_per_worke
     chunks = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
     _TASK, _ITEMS = task, items
     try:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
             for done in pool.map(_run_chunk, chunks):
                 results.extend(done)
                 if on_progress:
