@@ -48,6 +48,9 @@ PARTS = [
                                                "build/writer.py", "build/output.py", "content/files.py",
                                                "os.py", "posixpath", "shutil")),
     ("caches (marshal, JSON)", ("build/cache.py", "marshal")),
+    ("the model: papers, digests, catalog", ("content/model.py", "content/records.py", "content/digests.py",
+                                             "content/loader.py", "site/catalog.py", "dataclasses.py")),
+    ("up-to-date stamp", ("build/stamp.py",)),
 ]
 
 
@@ -86,9 +89,10 @@ def main() -> None:
             shutil.copytree(args.site / "themes", work / "themes")
         content, output = work / "content", work / "output"
         session = Session()
-        if args.edit:
-            build(content, output, jobs=1, session=session)
-            build(content, output, jobs=1, session=session)  # the spare tree, as in steady use
+        if args.edit:  # steady use: a site built, edited and rebuilt once (so a spare tree waits)
+            build(content, output, session=session)
+            edit_note(work)
+            build(content, output, session=session)
             edit_note(work)
         profiler = cProfile.Profile()
         started = time.perf_counter()
