@@ -11,6 +11,8 @@ import hashlib
 import os
 import random
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -238,3 +240,21 @@ def test_the_spare_tree_is_reused_and_a_half_updated_one_is_never_trusted(tmp_pa
     build(root / "content", root / "inc", search=False, jobs=1)
     build(root / "content", root / "full", search=False, incremental=False, jobs=1)
     assert tree(root / "inc") == tree(root / "full")
+
+
+def test_a_no_op_rebuild_imports_no_rendering_code(tmp_path: Path) -> None:
+    """The up-to-date check answers before Jinja, the model or the site code is imported."""
+    root = _fresh_site(tmp_path)
+    _age(root)
+    build(root / "content", root / "out", search=False)
+    code = ("import sys; from pathlib import Path; from generator.build import build; "
+            f"r = build(Path({str(root / 'content')!r}), Path({str(root / 'out')!r}), search=False); "
+            "loaded = [m for m in ('jinja2', 'markdown_it', 'generator.build.recipe', 'generator.site.pages') "
+            "if m in sys.modules]; print('check' in r.timings, loaded)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(REPO)}).stdout
+    assert out.strip() == "True []"
+    # and a file removed from the output is still noticed (folders_stamp)
+    (root / "out" / "about" / "index.html").unlink()
+    assert "plan" in build(root / "content", root / "out", search=False).timings
+    assert (root / "out" / "about" / "index.html").is_file()

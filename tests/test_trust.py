@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from generator.build import build
-from generator.build.cache import cache_dir
 from generator.build.output import MARKER
+from generator.build.stamp import cache_dir
 from generator.build.workers import run_map
 from generator.diagnostics import DigestError
 

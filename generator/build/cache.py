@@ -8,31 +8,22 @@ damaged, foreign or from another version. Losing it only costs time.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import marshal
-import os
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..content import files
 from ..content.loader import ContentCache
 from ..content.model import Paper, from_data, record_data
+from .stamp import RACY_NS
 
 FORMAT = 9
-RACY_NS = 2_000_000_000  # a file changed this recently may change again within the same mtime tick
 HEADER = f"digest-cache {FORMAT} {__version__} {sys.version_info[:2]}\n".encode()
-
-
-def cache_dir(content: Path, output: Path) -> Path:
-    """One folder per (content, output) pair, beside the output."""
-    real = Path(os.path.realpath(output))
-    ident = hashlib.blake2b(f"{os.path.realpath(content)}\0{real}".encode(), digest_size=8).hexdigest()
-    return real.parent / ".digest-cache" / f"{real.name}-{ident}"
 
 
 @dataclass
@@ -97,13 +88,13 @@ class BuildCache:
         if "records.marshal" in changed:  # 10k records take 0.4 s to write out; a note edit changes none
             records = [(name, *stamp(st), digest.hex(), record_data(paper))
                        for name, (st, digest, paper) in self.content.records.items()]
-            _write(self.folder / "records.marshal", HEADER + marshal.dumps(records))
+            _save(self.folder / "records.marshal", HEADER + marshal.dumps(records))
         if "search.marshal" in changed:
-            _write(self.folder / "search.marshal", HEADER + marshal.dumps([self.search_terms]))
+            _save(self.folder / "search.marshal", HEADER + marshal.dumps([self.search_terms]))
         if "related.marshal" in changed:
-            _write(self.folder / "related.marshal", HEADER + marshal.dumps(list(self.related)))
+            _save(self.folder / "related.marshal", HEADER + marshal.dumps(list(self.related)))
         digests = [(name, *stamp(st), data) for name, (st, data) in self.content.digests.items()]
-        _write(self.folder / "build.json", json.dumps(
+        _save(self.folder / "build.json", json.dumps(
             {"format": FORMAT, "version": __version__, "tree": self.tree, "manifest": self.manifest,
              "spare_tree": self.spare_tree, "spare_manifest": self.spare_manifest,
              "digests": digests}, separators=(",", ":")).encode())
@@ -132,13 +123,5 @@ def _read_marshal(path: Path) -> list[Any] | None:
     return rows if isinstance(rows, list) else None
 
 
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".cache-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _save(path: Path, data: bytes) -> None:
+    files.write_bytes_atomic(path, data, durable=False)  # losing the cache only costs time

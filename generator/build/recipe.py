@@ -7,11 +7,8 @@ content only: no clock, locale, time zone or unsorted iteration reaches it.
 """
 from __future__ import annotations
 
-import gc
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from ..content import schema
@@ -22,76 +19,21 @@ from ..diagnostics import WARNING, Diagnostic, DigestError
 from ..site import related
 from ..site.catalog import build_catalog
 from ..site.search import ROOT as SEARCH_ROOT
-from ..site.themes import fingerprint_assets, load_theme, theme_dirs
-from .cache import BuildCache, cache_dir
-from .output import OutputFolder
+from ..site.themes import fingerprint_assets, load_theme
+from .cache import BuildCache
+from .options import BuildOptions, BuildResult, Session
 from .plan import Plan
-from .stamp import UpToDate, inputs_stamp, output_names, outputs_stamp
-from .workers import default_jobs, mapper
+from .stamp import Check
+from .workers import mapper
 from .writer import Progress, SiteWriter
 
 
-@dataclass(frozen=True)
-class BuildOptions:
-    theme: str | None = None  # instead of site.yaml's
-    base_url: str | None = None  # instead of site.yaml's, e.g. for a preview
-    search: bool = True
-    search_later: bool = False  # no new index: keep the one in place (digest serve's first pass)
-    jobs: int = 0  # 0: all cores
-    incremental: bool = True  # False: ignore every cache and render everything
-
-
-@dataclass
-class BuildResult:
-    pages: int = 0
-    papers: int = 0
-    digests: int = 0
-    feeds: int = 0
-    files: int = 0
-    rendered: int = 0  # files this build rendered (the rest were unchanged and linked)
-    removed: int = 0
-    incremental: bool = False
-    search_indexed: bool = False
-    seconds: float = 0.0
-    timings: dict[str, float] = field(default_factory=dict)
-    warnings: list[Diagnostic] = field(default_factory=list)
-
-
-def _quiet(stage: str, done: int, total: int) -> None:
-    pass
-
-
-@dataclass
-class Session:
-    """What one process keeps between its builds (digest serve): the cache, so a
-    rebuild does not read it back from disk."""
-
-    cache: BuildCache | None = None
-
-
-def build(content: Path, output: Path, *, theme: str | None = None, base_url: str | None = None,
-          search: bool = True, search_later: bool = False, jobs: int | None = None, incremental: bool = True,
-          progress: Progress = _quiet, session: Session | None = None) -> BuildResult:
-    """Build the site from `content` into `output`; raise DigestError and leave
-    `output` as it was on any problem."""
-    options = BuildOptions(theme, base_url, search and not search_later, search_later, jobs or default_jobs(),
-                           incremental)
-    with _gc_paused():
-        return run(content, output, options, progress, session or Session())
-
-
-def run(content: Path, output: Path, options: BuildOptions, progress: Progress = _quiet,
-        session: Session | None = None) -> BuildResult:
-    session = session or Session()
+def run(content: Path, output: Path, options: BuildOptions, found: Check, progress: Progress,
+        session: Session) -> BuildResult:
+    """The build, once `found` (the up-to-date check, build/stamp.py) says there is work."""
     started, result = time.perf_counter(), BuildResult()
     lap = _Stopwatch(result.timings)
-    folder = OutputFolder(output, content)  # refuses folders digest did not make
-    cache_folder = cache_dir(content, output)
-    stamp = UpToDate(cache_folder)
-    inputs, newest = inputs_stamp([content, *theme_dirs(content)], _stamp_options(options, folder))
-    if options.incremental and (done := _up_to_date(stamp, inputs, folder)) is not None:
-        lap("check")
-        return replace(done, incremental=True, timings=result.timings, seconds=time.perf_counter() - started)
+    folder, cache_folder, stamp = found.folder, found.cache_folder, found.stamp
     stamp.forget()
     cache = _cache(session, cache_folder, options)
     if cache.tree != folder.tree_id():
@@ -142,7 +84,7 @@ def run(content: Path, output: Path, options: BuildOptions, progress: Progress =
     session.cache = cache
     try:
         cache.save()
-        stamp.write(inputs, newest, time.time_ns(), tree, outputs_stamp(output_names(folder.path)),
+        stamp.write(found.inputs, found.newest, time.time_ns(), tree, folder.path,
                     {k: v for k, v in asdict(result).items() if k not in ("warnings", "timings")})
     except OSError as exc:
         result.warnings.append(Diagnostic(str(cache_folder), 0, 0, f"could not save the build cache: "
@@ -151,28 +93,12 @@ def run(content: Path, output: Path, options: BuildOptions, progress: Progress =
     return result
 
 
-def _stamp_options(options: BuildOptions, folder: OutputFolder) -> tuple[object, ...]:
-    return (options.theme, options.base_url, options.search, options.search_later, str(folder.path))
-
-
 def _cache(session: Session, folder: Path, options: BuildOptions) -> BuildCache:
     if not options.incremental:
         return BuildCache(folder)
     if session.cache is not None and session.cache.folder == folder:
         return session.cache  # as this process left it; the tree check below still applies
     return BuildCache.load(folder)
-
-
-def _up_to_date(stamp: UpToDate, inputs: str, folder: OutputFolder) -> BuildResult | None:
-    previous = stamp.read()
-    if not previous or previous.get("inputs") != inputs:
-        return None
-    if previous.get("tree") != folder.tree_id() or previous.get("outputs") != outputs_stamp(output_names(folder.path)):
-        return None
-    try:
-        return BuildResult(**{**previous["result"], "rendered": 0, "removed": 0, "search_indexed": False})
-    except TypeError:
-        return None
 
 
 def _with_options(site: Site, options: BuildOptions) -> Site:
@@ -185,19 +111,6 @@ def _with_options(site: Site, options: BuildOptions) -> Site:
     if options.theme:
         config = replace(config, theme=options.theme)
     return replace(site, config=config)
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """A build holds millions of long-lived, acyclic objects that each cyclic
-    collection would walk again (at 100k papers this took 40% of a rebuild)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class _Stopwatch:

@@ -163,15 +163,21 @@ def _raise_walk_error(exc: OSError) -> None:
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write a content file whole or not at all: a temporary file beside it,
-    flushed to disk, then renamed over it. The text is written exactly as given."""
+    """Write a content file whole or not at all, exactly as given (see write_bytes_atomic)."""
+    write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def write_bytes_atomic(path: Path, data: bytes, durable: bool = True) -> None:
+    """Write a file whole or not at all: a temporary file beside it, then renamed over it.
+    `durable`: flushed to disk first (content files; a cache can do without)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -179,7 +185,7 @@ def write_text_atomic(path: Path, text: str) -> None:
         raise
 
 
-_TEMPORARY = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")  # what write_text_atomic leaves if killed mid-write
+_TEMPORARY = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")  # what write_bytes_atomic leaves if killed mid-write
 
 
 def remove_stale_temporaries(folder: Path) -> None:
