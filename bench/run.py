@@ -41,7 +41,8 @@ print(json.dumps({"code": proc.returncode, "wall": wall, "out": proc.stdout, "er
 
 def run_build(site: Path, *args: str) -> dict:
     command = [sys.executable, "-c", MEASURE, sys.executable, "-m", "generator", "build", "--timings", *args]
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    # as an installed digest runs: bytecode cached (pip compiles it; this sandbox's Python is told not to)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"PYTHONPATH": str(REPO)}
     raw = subprocess.run(command, cwd=site, capture_output=True, text=True, env=env, check=True).stdout
     result = json.loads(raw)
     if result["code"] != 0:
