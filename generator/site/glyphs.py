@@ -1,0 +1,207 @@
+"""Text for the social cards: Pillow's bundled font, each glyph drawn once per size, lines put together with numpy.
+
+FreeType draws a glyph the first time a process needs it at a size; a line of text is then its glyphs' cells side
+by side (one np.concatenate), which costs microseconds where a FreeType call per line costs a millisecond. Pillow's
+default font has whole-pixel advances and no kerning in its basic layout, so side by side is where Pillow would put
+the glyphs too; the few glyphs that reach past their cell (the tail of 'y', ',') are merged into their neighbours.
+A pixel's coverage is kept in LEVELS + 1 steps, none to full ink, each a colour of a small palette (cards.py).
+
+The font covers ASCII and a few signs only. Other characters are folded to what it has (é -> e, – -> -, α -> alpha,
+ﬁ -> fi), symbols and emoji are dropped, and a run of letters of other scripts shows as one ellipsis, "…", as
+text left out (a row of the font's missing-glyph boxes reads as a broken bar).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+from itertools import accumulate
+from typing import Any
+
+import numpy as np
+
+LEVELS = 5
+ELLIPSIS = "\u2026"
+_MISSING = "\ufffd"  # a letter the font lacks, until fold() turns each run of them into an ellipsis
+_MISSING_RUN = re.compile("\ufffd(?:[\ufffd ]*\ufffd)?")
+_QUANTISE = np.array([(v * LEVELS + 127) // 255 for v in range(256)], dtype=np.uint8)
+_GREEK = ("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma sigma tau "
+          "upsilon phi chi psi omega").split()
+_FOLDS = {
+    **{chr(0x3B1 + i): name for i, name in enumerate(_GREEK)},  # α..ω, with ς at U+03C2
+    **{chr(0x391 + i): name.capitalize() for i, name in enumerate(_GREEK) if i != 17},  # Α..Ω (U+03A2 is unassigned)
+    "ϑ": "theta", "ϕ": "phi", "ϵ": "epsilon", "ϱ": "rho", "ϖ": "pi",
+    "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "ß": "ss", "æ": "ae", "Æ": "AE",
+    "œ": "oe", "Œ": "OE", "þ": "th", "Þ": "Th", "ı": "i", "ħ": "h", "Ħ": "H",
+    "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-", "„": "\u201c", "‚": "\u2018",
+    "×": "x", "÷": "/", "•": "\u00b7", "′": "'", "″": '"', "≤": "<=", "≥": ">=", "≠": "!=", "≈": "~", "∼": "~",
+    "→": "->", "←": "<-", "↔": "<->", "⇒": "=>",
+}
+
+
+@lru_cache(maxsize=16)
+def _font(size: int):  # noqa: ANN202 (a PIL.ImageFont.FreeTypeFont)
+    from PIL import ImageFont
+    return ImageFont.load_default(size=size)
+
+
+def _drawing(font, text: str, left: int, width: int, height: int) -> np.ndarray:  # noqa: ANN001
+    from PIL import Image, ImageDraw
+    image = Image.new("L", (width, height), 0)
+    ImageDraw.Draw(image).text((left, 0), text, font=font, fill=255)
+    return np.asarray(image)
+
+
+class _Folds(dict[int, str]):
+    """A str.translate table that works out each character's folding the first time it meets it."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = folded = _fold(chr(code))
+        return folded
+
+
+def _fold(char: str) -> str:
+    if char in _FOLDS:
+        return _FOLDS[char]
+    if char.isspace():
+        return " "
+    if drawable(char):
+        return char
+    decomposed = unicodedata.normalize("NFKD", char)
+    if decomposed != char:
+        parts = "".join(_fold(c) for c in decomposed)
+        if parts.strip():
+            return parts
+    kind = unicodedata.category(char)
+    return _MISSING if kind[0] in "LN" else ""  # symbols, emoji, marks, controls and foreign punctuation: dropped
+
+
+_FOLD_TABLE = _Folds()
+_KNOWN: dict[str, bool] = {}
+
+
+def drawable(char: str) -> bool:
+    """Whether the font has a glyph for `char` (it draws other characters as its missing-glyph box)."""
+    known = _KNOWN.get(char)
+    if known is None:
+        font = _font(24)
+        box = _drawing(font, "\ue000", 0, 32, 32)  # a private-use character, surely missing
+        known = _KNOWN[char] = char == " " or not np.array_equal(_drawing(font, char, 0, 32, 32), box)
+    return known
+
+
+def fold(text: str) -> str:
+    """`text` in characters the font can draw, on one line, with single spaces."""
+    return _MISSING_RUN.sub(ELLIPSIS, " ".join(text.translate(_FOLD_TABLE).split()))
+
+
+class _Lazy(dict[str, Any]):
+    """A glyph table that has the face draw a glyph the first time it is looked up."""
+
+    def __init__(self, draw: Callable[[str], None]):
+        super().__init__()
+        self.draw = draw
+
+    def __missing__(self, char: str) -> Any:
+        self.draw(char)
+        return self[char]
+
+
+class Face:
+    """The default font at one size and in one ink: glyphs drawn once, lines composed from them.
+
+    `shades` maps a coverage level (0 to LEVELS) to the value a pixel gets, increasing, so the darker of two
+    overlapping pixels is their maximum. Lines come as columns (x first): joining glyphs is then joining
+    contiguous blocks of memory."""
+
+    def __init__(self, size: int, shades: np.ndarray):
+        self.font = _font(size)
+        ascent, descent = self.font.getmetrics()
+        self.height = ascent + descent
+        self.pad = 2 + size // 8 // 2 * 2  # room for overhangs at a line's ends; even, so x stays even
+        self.shades = shades[_QUANTISE]
+        self.advance: dict[str, int] = _Lazy(self._draw)
+        self._cells: dict[str, np.ndarray] = _Lazy(self._draw)  # (advance, height) shades
+        self._over: dict[str, tuple[np.ndarray | None, np.ndarray | None]] = {}  # what reaches past the cell
+        self._room = np.zeros((self.pad + 1, self.height), np.uint8)
+
+    def _draw(self, char: str) -> None:
+        left, _, right, _ = self.font.getbbox(char)
+        advance = round(self.font.getlength(char))
+        before, after = min(self.pad, max(0, -left)), min(self.pad, max(0, right - advance))
+        columns = np.ascontiguousarray(
+            self.shades[_drawing(self.font, char, before, before + advance + after, self.height)].T)
+        self.advance[char], self._cells[char] = advance, columns[before:before + advance]
+        left, right = columns[:before], columns[before + advance:]
+        if left.any() or right.any():  # the box often reaches further than the ink
+            self._over[char] = (left if left.any() else None, right if right.any() else None)
+
+    def width(self, text: str) -> int:
+        return sum(map(self.advance.__getitem__, text))
+
+    def line(self, text: str) -> np.ndarray:
+        """`text` (folded) as columns of shades, (width, height): `pad` columns of room on each side, and one
+        more at the end when that makes the width even."""
+        cells = list(map(self._cells.__getitem__, text))
+        out = np.concatenate([self._room[:self.pad], *cells, self._room[:self.pad + (self.width(text) & 1)]])
+        if self._over.keys().isdisjoint(text):
+            return out
+        for char, x in zip(text, accumulate(map(self.advance.__getitem__, text), initial=self.pad), strict=False):
+            if char in self._over:
+                before, after = self._over[char]
+                if before is not None:
+                    part = out[x - len(before):x]
+                    np.maximum(part, before, out=part)
+                if after is not None:
+                    end = x + self.advance[char]
+                    part = out[end:end + len(after)]
+                    np.maximum(part, after, out=part)
+        return out
+
+    def wrap(self, text: str, width: int, max_lines: int) -> list[str]:
+        """Folded `text` in at most `max_lines` lines no wider than `width`, broken at spaces (inside a word
+        only when the word alone is wider), the last line ending in an ellipsis when the text goes on."""
+        space = self.advance[" "]
+        lines: list[str] = []
+        words: list[str] = []
+        used = 0
+        for word, w in _pieces(self, fold(text), width):
+            if words and used + space + w <= width:
+                words.append(word)
+                used += space + w
+                continue
+            if words:
+                lines.append(" ".join(words))
+                if len(lines) == max_lines:
+                    return self._ellipsize(lines, width)
+            words, used = [word], w
+        if words:
+            lines.append(" ".join(words))
+        return lines
+
+    def _ellipsize(self, lines: list[str], width: int) -> list[str]:
+        last, room = lines[-1], width - self.advance[ELLIPSIS]
+        while last and self.width(last) > room:
+            last = last[:-1]
+        lines[-1] = last.rstrip(" ,;:-") + ELLIPSIS
+        return lines
+
+
+def _pieces(face: Face, text: str, width: int) -> Iterator[tuple[str, int]]:
+    """The words of `text` and their widths; a word wider than `width` comes in line-wide pieces."""
+    for word in text.split(" "):
+        w = face.width(word)
+        if w <= width:
+            yield word, w
+            continue
+        piece, used = "", 0
+        for char in word:
+            advance = face.advance[char]
+            if piece and used + advance > width:
+                yield piece, used
+                piece, used = "", 0
+            piece += char
+            used += advance
+        if piece:
+            yield piece, used
