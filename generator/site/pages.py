@@ -20,7 +20,7 @@ from ..content.files import display_path
 from ..content.model import SiteConfig
 from ..diagnostics import DigestError
 from . import cards, filters, urls
-from .catalog import Catalog
+from .catalog import Appearance, Catalog
 from .feeds import site_feeds
 from .latex import abstract_html as _abstract_html
 from .markup import plain_text, render_markdown, truncate
@@ -82,7 +82,8 @@ def page_views(catalog: Catalog) -> list[PageView]:
     for paper in catalog.papers:
         views.append(PageView(urls.paper(paper.id), "paper.html", {
             "title": paper.title, "description": truncate(paper.abstract, 200), "og_type": "article",
-            "paper": paper, "appearances": catalog.by_paper[paper.id], "related": related.get(paper.id, ())}))
+            "og_image": urls.paper_card(paper.id), "og_image_size": cards.size(cards.PAPER_SCALE), "paper": paper,
+            "appearances": catalog.by_paper[paper.id], "related": related.get(paper.id, ())}))
     views.append(PageView(urls.TAGS, "tags.html", {
         "title": "Tags", "description": f"{filters.plural(len(catalog.tags), 'topic')} tagged by the curators.",
         "tags": tuple(t.summary for t in catalog.tags)}))
@@ -124,6 +125,16 @@ def digest_card_text(config: SiteConfig, digest: Any) -> tuple[str, str, str, st
         facts += " · " + filters.plural(len(digest.picks), "pick")
     return (config.title, filters.weekday_date(digest.date), digest.title,
             f"{facts} · curated by {digest.curator.name}", cards.DIGEST_SCALE)
+
+
+def paper_card_text(config: SiteConfig, paper: Any,
+                    appearances: tuple[Appearance, ...]) -> tuple[str, str, str, str, int]:
+    """What a paper's social card says (site; date; title; authors), and its scale: only what the card shows, so
+    that new upvotes or another digest listing the paper leave the card as it is. The date is the paper's
+    publication date, else the day of the first digest that listed it."""
+    day = paper.published or (appearances[-1].digest.date if appearances else None)
+    return (config.title, "Paper" + (f" · {filters.long_date(day)}" if day else ""), filters.dashes(paper.title),
+            paper.byline, cards.PAPER_SCALE)
 
 
 @lru_cache(maxsize=65536)
