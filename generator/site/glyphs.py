@@ -162,11 +162,14 @@ class Face:
     def wrap(self, text: str, width: int, max_lines: int) -> list[str]:
         """Folded `text` in at most `max_lines` lines no wider than `width`, broken at spaces (inside a word
         only when the word alone is wider), the last line ending in an ellipsis when the text goes on."""
+        text = fold(text)
+        if self.width(text) <= width:
+            return [text]  # most lines: a date, a name, a short title
         space = self.advance[" "]
         lines: list[str] = []
         words: list[str] = []
         used = 0
-        for word, w in _pieces(self, fold(text), width):
+        for word, w in _pieces(self, text, width):
             if words and used + space + w <= width:
                 words.append(word)
                 used += space + w
