@@ -69,41 +69,43 @@ def _blank(scale: int) -> np.ndarray:
 
 
 class _Card:
-    """The scanlines of one card, and the bands of rows its text is on."""
+    """One card as bands of scanlines: its texts, and the rows of the empty card between them."""
 
     def __init__(self, scale: int):
-        self.scale, self.rows = scale, _blank(scale).copy()
+        self.scale, self.end = scale, 0
         self.bands: list[Band] = []
         png.start()
 
-    def text(self, face: Face, line: str, y: int, shared: bool = False) -> None:
-        """Draw one folded line with its top-left corner at (MARGIN, y); `shared`: a line many cards have (the
-        site's name, a date), whose rows are compressed once."""
+    def _gap(self, top: int) -> None:
+        """The empty rows (the bar, the rule) down to `top`: the same in every card."""
+        assert top >= self.end
+        if top > self.end:
+            self.bands.append(Band(_blank(self.scale)[self.end:top], top - self.end, (self.scale, self.end, top)))
+        self.end = top
+
+    def text(self, face: Face, lines: list[str], y: int, step: int = 0, shared: bool = False) -> None:
+        """Draw `lines` (folded) from (MARGIN, y) down, `step` apart; `shared`: one line that many cards have
+        (the site's name, a date), whose rows are compressed once."""
         s = self.scale
-        top, bottom = y * s, y * s + face.height
-        end = self.bands[-1][1] if self.bands else 0
-        assert top >= end
-        key = (s, top, bottom, face.font.size, face.shades[-1], line) if shared else None
-        if not shared and top - end <= 2 * s and self.bands and self.bands[-1][2] is None:
-            self.bands[-1] = (self.bands[-1][0], bottom, None)  # the next line of a title: one band, one deflate
-        else:
-            if top > end:  # empty rows (and the bar, the rule) between texts: the same in every card
-                self.bands.append((end, top, (s, end, top)))
-            self.bands.append((top, bottom, key))
+        top = y * s
+        height = (len(lines) - 1) * step * s + face.height
+        self._gap(top)
+        key = (s, top, height, face.font.size, face.shades[-1], *lines) if shared else None
         if key is not None and png.known(key):
-            return
-        columns = face.line(line)
-        packed = columns[0::2] << 4
-        packed |= columns[1::2]
-        start = 1 + (MARGIN * s - face.pad) // 2
-        self.rows[top:bottom, start:start + len(packed)] = packed.T
+            self.bands.append(Band(None, height, key))
+        else:
+            rows = np.zeros((height, _blank(s).shape[1]), np.uint8)
+            packed, starts = face.lines(lines)
+            x = 1 + (MARGIN * s - face.pad) // 2
+            for n, (first, end) in enumerate(zip(starts, starts[1:], strict=False)):
+                rows[n * step * s:n * step * s + face.height, x:x + end - first] = packed[first:end].T
+            self.bands.append(Band(rows, height, key))
+        self.end = top + height
 
     def png(self) -> bytes:
         width, height = size(self.scale)
-        end = self.bands[-1][1]
-        if end < height:
-            self.bands.append((end, height, (self.scale, end, height)))
-        return palette_png(self.rows, width, PALETTE, self.bands)
+        self._gap(height)
+        return palette_png(width, PALETTE, self.bands)
 
 
 def card_png(site_title: str, eyebrow: str, title: str, footer: str, scale: int = PAPER_SCALE) -> bytes:
@@ -113,9 +115,8 @@ def card_png(site_title: str, eyebrow: str, title: str, footer: str, scale: int 
     inner = (WIDTH - 2 * MARGIN) * s
     card = _Card(s)
     name, small, big = _face(18 * s, ACCENT), _face(15 * s, MUTED), _face(30 * s, TEXT)
-    card.text(name, name.wrap(site_title, inner, 1)[0], 32, shared=True)
-    card.text(small, small.wrap(eyebrow.upper(), inner, 1)[0], 62, shared=True)
-    for n, line in enumerate(big.wrap(title, inner, TITLE_LINES)):
-        card.text(big, line, 98 + 38 * n)
-    card.text(small, small.wrap(footer, inner, 1)[0], 270)
+    card.text(name, name.wrap(site_title, inner, 1), 32, shared=True)
+    card.text(small, small.wrap(eyebrow.upper(), inner, 1), 62, shared=True)
+    card.text(big, big.wrap(title, inner, TITLE_LINES), 98, step=38)
+    card.text(small, small.wrap(footer, inner, 1), 270)
     return card.png()

@@ -2,9 +2,10 @@
 
 FreeType draws a glyph the first time a process needs it at a size; a line of text is then its glyphs' cells side
 by side (one np.concatenate), which costs microseconds where a FreeType call per line costs a millisecond. Pillow's
-default font has whole-pixel advances and no kerning in its basic layout, so side by side is where Pillow would put
-the glyphs too; the few glyphs that reach past their cell (the tail of 'y', ',') are merged into their neighbours.
-A pixel's coverage is kept in LEVELS + 1 steps, none to full ink, each a colour of a small palette (cards.py).
+default font has whole-pixel advances and no kerning in its basic layout, so side by side is nearly where Pillow
+puts the glyphs: each cell is made an even number of pixels wide, so that it can be kept packed as PNG rows hold
+it, two 4-bit pixels a byte. The few glyphs whose ink reaches past their cell (the tail of ',') are merged into
+their neighbours. A pixel's coverage is kept in LEVELS + 1 steps, none to full ink, each a palette colour.
 
 The font covers ASCII and a few signs only. Other characters are folded to what it has (é -> e, – -> -, α -> alpha,
 ﬁ -> fi), symbols and emoji are dropped, and a run of letters of other scripts shows as one ellipsis, "…", as
@@ -16,7 +17,6 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from functools import lru_cache
-from itertools import accumulate
 from typing import Any
 
 import numpy as np
@@ -108,56 +108,92 @@ class _Lazy(dict[str, Any]):
         return self[char]
 
 
+def _pack(columns: np.ndarray) -> np.ndarray:
+    """Columns of 4-bit values (an even number) as bytes of two: the first column in the high half."""
+    packed = columns[0::2] << 4
+    packed |= columns[1::2]
+    return packed
+
+
+_NIBBLE_MAX = np.array([[max(a & 0xF0, b & 0xF0) | max(a & 0x0F, b & 0x0F) for b in range(256)] for a in range(256)],
+                       dtype=np.uint8)  # two bytes of two pixels -> the darker of each pixel
+
+
 class Face:
     """The default font at one size and in one ink: glyphs drawn once, lines composed from them.
 
-    `shades` maps a coverage level (0 to LEVELS) to the value a pixel gets, increasing, so the darker of two
-    overlapping pixels is their maximum. Lines come as columns (x first): joining glyphs is then joining
-    contiguous blocks of memory."""
+    `shades` maps a coverage level (0 to LEVELS) to a 4-bit palette index, increasing, so the darker of two
+    overlapping pixels is their maximum. Each glyph's cell is made an even number of pixels wide (a pixel more
+    to the right of an odd one: spacing a little looser than Pillow's), so that it is stored packed, two pixels
+    a byte, as PNG rows hold them: a line is then its glyphs' bytes joined, with no packing per card. Lines
+    come as columns of bytes (x first), so joining glyphs is joining contiguous blocks of memory."""
 
     def __init__(self, size: int, shades: np.ndarray):
         self.font = _font(size)
         ascent, descent = self.font.getmetrics()
         self.height = ascent + descent
-        self.pad = 2 + size // 8 // 2 * 2  # room for overhangs at a line's ends; even, so x stays even
+        self.pad = 2 + size // 8 // 2 * 2  # room for overhangs at a line's ends; even
         self.shades = shades[_QUANTISE]
-        self.advance: dict[str, int] = _Lazy(self._draw)
-        self._cells: dict[str, np.ndarray] = _Lazy(self._draw)  # (advance, height) shades
-        self._over: dict[str, tuple[np.ndarray | None, np.ndarray | None]] = {}  # what reaches past the cell
-        self._room = np.zeros((self.pad + 1, self.height), np.uint8)
+        self.advance: dict[str, int] = _Lazy(self._draw)  # the cell's width in pixels, even
+        self._cells: dict[str, np.ndarray] = _Lazy(self._draw)  # (advance / 2, height) bytes
+        self._over: dict[str, tuple[np.ndarray | None, np.ndarray | None]] = {}  # bytes the ink reaches past
+        self._room = np.zeros((self.pad // 2, self.height), np.uint8)
+        self._joined: dict[tuple[str, str, str], np.ndarray] = {}
 
     def _draw(self, char: str) -> None:
         left, _, right, _ = self.font.getbbox(char)
         advance = round(self.font.getlength(char))
+        advance += advance & 1
         before, after = min(self.pad, max(0, -left)), min(self.pad, max(0, right - advance))
+        before, after = before + (before & 1), after + (after & 1)
         columns = np.ascontiguousarray(
             self.shades[_drawing(self.font, char, before, before + advance + after, self.height)].T)
-        self.advance[char], self._cells[char] = advance, columns[before:before + advance]
-        left, right = columns[:before], columns[before + advance:]
+        self.advance[char], self._cells[char] = advance, _pack(columns[before:before + advance])
+        left, right = _pack(columns[:before]), _pack(columns[before + advance:])
         if left.any() or right.any():  # the box often reaches further than the ink
             self._over[char] = (left if left.any() else None, right if right.any() else None)
 
     def width(self, text: str) -> int:
         return sum(map(self.advance.__getitem__, text))
 
-    def line(self, text: str) -> np.ndarray:
-        """`text` (folded) as columns of shades, (width, height): `pad` columns of room on each side, and one
-        more at the end when that makes the width even."""
-        cells = list(map(self._cells.__getitem__, text))
-        out = np.concatenate([self._room[:self.pad], *cells, self._room[:self.pad + (self.width(text) & 1)]])
-        if self._over.keys().isdisjoint(text):
-            return out
-        for char, x in zip(text, accumulate(map(self.advance.__getitem__, text), initial=self.pad), strict=False):
-            if char in self._over:
-                before, after = self._over[char]
-                if before is not None:
-                    part = out[x - len(before):x]
-                    np.maximum(part, before, out=part)
-                if after is not None:
-                    end = x + self.advance[char]
-                    part = out[end:end + len(after)]
-                    np.maximum(part, after, out=part)
-        return out
+    def _merged(self, before: str, char: str, after: str) -> np.ndarray:
+        """The bytes of `char`'s cell ('' for the room at a line's end) with the ink that the glyphs around it
+        reach into it: remembered, since only a few glyphs reach past their cell (the tail of ',')."""
+        key = (before, char, after)
+        found = self._joined.get(key)
+        if found is None:
+            cell = self._cells[char] if char else self._room
+            found = cell.copy()
+            if before in self._over and (reach := self._over[before][1]) is not None:
+                part = found[:len(reach)]
+                part[...] = _NIBBLE_MAX[part, reach[:len(part)]]
+            if after in self._over and (reach := self._over[after][0]) is not None:
+                part = found[len(found) - len(reach):]
+                part[...] = _NIBBLE_MAX[part, reach[len(reach) - len(part):]]
+            self._joined[key] = found
+        return found
+
+    def lines(self, texts: list[str]) -> tuple[np.ndarray, list[int]]:
+        """`texts` (folded) as columns of bytes (two pixels each), (width / 2, height), one after the other,
+        and the byte where each starts (then the end); each has `pad` pixels of room on each side. One array
+        for all the lines of a title: one concatenation."""
+        pieces: list[np.ndarray] = []
+        starts = [0]
+        over = self._over
+        for text in texts:
+            cells = [self._room, *map(self._cells.__getitem__, text), self._room]
+            if not over.keys().isdisjoint(text):
+                chars = ["", "", *text, "", ""]  # chars[i] is cells[i - 1]; "" is the room, or nothing
+                for i in range(2, len(chars) - 2):
+                    if chars[i] in over:
+                        left, right = over[chars[i]]
+                        if left is not None:
+                            cells[i - 2] = self._merged(chars[i - 2], chars[i - 1], chars[i])
+                        if right is not None:
+                            cells[i] = self._merged(chars[i], chars[i + 1], chars[i + 2])
+            pieces += cells
+            starts.append(starts[-1] + self.pad + self.width(text) // 2)
+        return np.concatenate(pieces), starts
 
     def wrap(self, text: str, width: int, max_lines: int) -> list[str]:
         """Folded `text` in at most `max_lines` lines no wider than `width`, broken at spaces (inside a word
