@@ -68,6 +68,11 @@ def _blank(scale: int) -> np.ndarray:
     return rows
 
 
+@lru_cache(maxsize=64)
+def _gap(scale: int, top: int, bottom: int) -> Band:
+    return Band(_blank(scale)[top:bottom], bottom - top, (scale, top, bottom))
+
+
 class _Card:
     """One card as bands of scanlines: its texts, and the rows of the empty card between them."""
 
@@ -80,7 +85,7 @@ class _Card:
         """The empty rows (the bar, the rule) down to `top`: the same in every card."""
         assert top >= self.end
         if top > self.end:
-            self.bands.append(Band(_blank(self.scale)[self.end:top], top - self.end, (self.scale, self.end, top)))
+            self.bands.append(_gap(self.scale, self.end, top))
         self.end = top
 
     def text(self, face: Face, lines: list[str], y: int, step: int = 0, shared: bool = False) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import struct
 import zlib
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -22,8 +22,7 @@ _SHARED: dict[Hashable, tuple[bytes, int, int]] = {}  # band key -> (deflated, A
 _SHARED_MAX = 512
 
 
-@dataclass(frozen=True)
-class Band:
+class Band(NamedTuple):
     """Consecutive scanlines of an image (a filter byte 0, then two pixels a byte, a row each). A band with a
     key has the same rows in every image that gives that key; `rows` may then be None if known(key)."""
 
