@@ -88,23 +88,26 @@ class _Card:
             self.bands.append(_gap(self.scale, self.end, top))
         self.end = top
 
-    def text(self, face: Face, lines: list[str], y: int, step: int = 0, shared: bool = False) -> None:
-        """Draw `lines` (folded) from (MARGIN, y) down, `step` apart; `shared`: one line that many cards have
-        (the site's name, a date), whose rows are compressed once."""
+    def text(self, face: Face, text: str, y: int, max_lines: int = 1, step: int = 0, shared: bool = False) -> None:
+        """Draw `text` from (MARGIN, y) down, wrapped in at most `max_lines` lines `step` apart; `shared`: a
+        line that many cards have (the site's name, a date), wrapped, drawn and compressed once."""
         s = self.scale
         top = y * s
-        height = (len(lines) - 1) * step * s + face.height
         self._gap(top)
-        key = (s, top, height, face.font.size, face.shades[-1], *lines) if shared else None
+        key = (s, top, face.font.size, face.shades[-1], text) if shared else None
         if key is not None and png.known(key):
-            self.bands.append(Band(None, height, key))
-        else:
-            rows = np.zeros((height, _blank(s).shape[1]), np.uint8)
-            packed, starts = face.lines(lines)
-            x = 1 + (MARGIN * s - face.pad) // 2
-            for n, (first, end) in enumerate(zip(starts, starts[1:], strict=False)):
-                rows[n * step * s:n * step * s + face.height, x:x + end - first] = packed[first:end].T
-            self.bands.append(Band(rows, height, key))
+            self.bands.append(Band(None, face.height, key))
+            self.end = top + face.height
+            return
+        lines = face.wrap(text, (WIDTH - 2 * MARGIN) * s, max_lines)
+        assert not shared or len(lines) == 1
+        height = (len(lines) - 1) * step * s + face.height
+        rows = np.zeros((height, _blank(s).shape[1]), np.uint8)
+        packed, starts = face.lines(lines)
+        x = 1 + (MARGIN * s - face.pad) // 2
+        for n, (first, end) in enumerate(zip(starts, starts[1:], strict=False)):
+            rows[n * step * s:n * step * s + face.height, x:x + end - first] = packed[first:end].T
+        self.bands.append(Band(rows, height, key))
         self.end = top + height
 
     def png(self) -> bytes:
@@ -117,11 +120,9 @@ def card_png(site_title: str, eyebrow: str, title: str, footer: str, scale: int 
     """A card: the site's name and a date line above, the title large (up to four lines), a line of facts below.
     Every text is wrapped or cut with an ellipsis to stay inside the card."""
     s = scale
-    inner = (WIDTH - 2 * MARGIN) * s
     card = _Card(s)
-    name, small, big = _face(18 * s, ACCENT), _face(15 * s, MUTED), _face(30 * s, TEXT)
-    card.text(name, name.wrap(site_title, inner, 1), 32, shared=True)
-    card.text(small, small.wrap(eyebrow.upper(), inner, 1), 62, shared=True)
-    card.text(big, big.wrap(title, inner, TITLE_LINES), 98, step=38)
-    card.text(small, small.wrap(footer, inner, 1), 270)
+    card.text(_face(18 * s, ACCENT), site_title, 32, shared=True)
+    card.text(_face(15 * s, MUTED), eyebrow.upper(), 62, shared=True)
+    card.text(_face(30 * s, TEXT), title, 98, max_lines=TITLE_LINES, step=38)
+    card.text(_face(15 * s, MUTED), footer, 270)
     return card.png()
