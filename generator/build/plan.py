@@ -30,7 +30,7 @@ from ..site.feeds import (
     site_feeds,
     tag_json_feed,
 )
-from ..site.pages import PageRenderer, digest_card_text, page_views
+from ..site.pages import PageRenderer, digest_card_text, page_views, paper_card_text
 from ..site.search import ROOT as SEARCH_ROOT
 from ..site.search import index_files, search_records
 from ..site.search_terms import analyze
@@ -132,9 +132,13 @@ class Plan:
         return out
 
     def cards(self) -> list[Output]:
-        """A social card (og:image) per digest, made from the words it shows."""
-        return [self._output(urls.digest_card(d.date), "image", card_png, *digest_card_text(self.config, d))
-                for d in self.catalog.site.digests]
+        """A social card (og:image) per digest and per paper, each made from the words it shows."""
+        c = self.catalog
+        out = [self._output(urls.digest_card(d.date), "image", card_png, *digest_card_text(self.config, d))
+               for d in c.site.digests]
+        out += [self._output(urls.paper_card(p.id), "image", card_png,
+                             *paper_card_text(self.config, p, c.by_paper[p.id])) for p in c.papers]
+        return out
 
     def static(self) -> list[Output]:
         return [self._output(a.path, "static", _identity, a.data) for a in self.assets.values()]

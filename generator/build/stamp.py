@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
@@ -41,6 +42,7 @@ def code_fingerprint() -> str:
             h.update(f"{name}={metadata.version(name)}\n".encode())
         except metadata.PackageNotFoundError:
             h.update(f"{name}=none\n".encode())
+    h.update(f"zlib={zlib.ZLIB_RUNTIME_VERSION}\n".encode())  # compresses the social cards (site/png.py)
     return h.hexdigest()
 
 

@@ -19,8 +19,8 @@ from markupsafe import Markup
 from ..content.files import display_path
 from ..content.model import SiteConfig
 from ..diagnostics import DigestError
-from . import filters, urls
-from .catalog import Catalog
+from . import cards, filters, urls
+from .catalog import Appearance, Catalog
 from .feeds import site_feeds
 from .latex import abstract_html as _abstract_html
 from .markup import plain_text, render_markdown, truncate
@@ -54,7 +54,7 @@ def page_views(catalog: Catalog) -> list[PageView]:
                             "earlier": tuple(d.summary for d in digests[1:13]), "top_week": (), "week": None,
                             "month": None}
     if latest:
-        home["og_image"] = urls.digest_card(latest.date)
+        home.update(og_image=urls.digest_card(latest.date), og_image_size=cards.size(cards.DIGEST_SCALE))
         week = catalog.period(catalog.week_of(latest.date).key)
         home.update(week=week.summary, month=catalog.month_of(latest.date),
                     top_week=tuple(sorted((a for a in week.appearances if a.paper.upvotes),
@@ -66,7 +66,7 @@ def page_views(catalog: Catalog) -> list[PageView]:
                                            f"{digest.curator.name}."
         views.append(PageView(urls.digest(digest.date), "digest.html", {
             "title": digest.title, "description": truncate(intro, 200), "og_type": "article",
-            "og_image": urls.digest_card(digest.date),
+            "og_image": urls.digest_card(digest.date), "og_image_size": cards.size(cards.DIGEST_SCALE),
             "digest": digest, "newer": newer, "older": older,
             "week": catalog.week_of(digest.date), "month": catalog.month_of(digest.date)}))
     for period in (*catalog.weeks, *catalog.month_periods):
@@ -82,7 +82,8 @@ def page_views(catalog: Catalog) -> list[PageView]:
     for paper in catalog.papers:
         views.append(PageView(urls.paper(paper.id), "paper.html", {
             "title": paper.title, "description": truncate(paper.abstract, 200), "og_type": "article",
-            "paper": paper, "appearances": catalog.by_paper[paper.id], "related": related.get(paper.id, ())}))
+            "og_image": urls.paper_card(paper.id), "og_image_size": cards.size(cards.PAPER_SCALE), "paper": paper,
+            "appearances": catalog.by_paper[paper.id], "related": related.get(paper.id, ())}))
     views.append(PageView(urls.TAGS, "tags.html", {
         "title": "Tags", "description": f"{filters.plural(len(catalog.tags), 'topic')} tagged by the curators.",
         "tags": tuple(t.summary for t in catalog.tags)}))
@@ -117,12 +118,23 @@ abstract_html = lru_cache(maxsize=65536)(_abstract_html)  # a paper's abstract s
 TOP_WEEK = 5  # most upvoted papers of the week on the home page
 
 
-def digest_card_text(config: SiteConfig, digest: Any) -> tuple[str, str, str, str]:
-    """What a digest's social card says: site, day, title, facts."""
+def digest_card_text(config: SiteConfig, digest: Any) -> tuple[str, str, str, str, int]:
+    """What a digest's social card says (site, day, title, facts), and its scale: cards.card_png's arguments."""
     facts = filters.plural(len(digest.entries), "paper")
     if digest.picks:
         facts += " · " + filters.plural(len(digest.picks), "pick")
-    return config.title, filters.weekday_date(digest.date), digest.title, f"{facts} · curated by {digest.curator.name}"
+    return (config.title, filters.weekday_date(digest.date), digest.title,
+            f"{facts} · curated by {digest.curator.name}", cards.DIGEST_SCALE)
+
+
+def paper_card_text(config: SiteConfig, paper: Any,
+                    appearances: tuple[Appearance, ...]) -> tuple[str, str, str, str, int]:
+    """What a paper's social card says (site; date; title; authors), and its scale: only what the card shows, so
+    that new upvotes or another digest listing the paper leave the card as it is. The date is the paper's
+    publication date, else the day of the first digest that listed it."""
+    day = paper.published or (appearances[-1].digest.date if appearances else None)
+    return (config.title, "Paper" + (f" · {filters.long_date(day)}" if day else ""), filters.dashes(paper.title),
+            paper.byline, cards.PAPER_SCALE)
 
 
 @lru_cache(maxsize=65536)

@@ -27,8 +27,8 @@ API_DIGESTS = "api/digests.json"
 API_V1 = "api/v1/index.json"
 __all__ = ["HOME", "ARCHIVE", "TAGS", "SEARCH", "NOT_FOUND", "SITEMAP", "ROBOTS", "RSS", "ATOM", "PAPERS_FEED",
            "JSON_FEED", "PAPERS_JSON_FEED", "OPML", "FEEDS", "API_DIGESTS", "API_V1", "digest", "digest_card", "week",
-           "month", "paper", "entry_anchor", "tag", "tag_feed", "page", "api_digest", "api_paper", "tag_json_feed",
-           "digest_bib", "tag_bib"]
+           "month", "paper", "paper_card", "entry_anchor", "tag", "tag_feed", "page", "api_digest", "api_paper",
+           "tag_json_feed", "digest_bib", "tag_bib"]
 RESERVED = {"digests", "papers", "tags", "archive", "search", "api", "static", "404", "feed", "weeks", "months",
             "atom", "sitemap", "robots", "feeds"}
 
@@ -54,6 +54,11 @@ def month(key: str) -> str:
 
 def paper(paper_id: str) -> str:
     return f"papers/{paper_id}/"
+
+
+def paper_card(paper_id: str) -> str:
+    """The paper's social card (og:image), beside its page."""
+    return f"papers/{paper_id}/card.png"
 
 
 def entry_anchor(paper_id: str) -> str:
