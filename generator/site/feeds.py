@@ -29,7 +29,7 @@ import html as _html
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
-from functools import cache
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -50,12 +50,12 @@ JSON_FEED, PAPERS_JSON_FEED, OPML, tag_json_feed = urls.JSON_FEED, urls.PAPERS_J
 
 # -- what a feed is made of --------------------------------------------------
 
-@cache  # one object per entry, shared by every feed and .bib file that lists it
+@lru_cache(maxsize=65536)  # one object per entry, shared by every feed that lists it; bounded for digest serve
 def _entry_for_feeds(entry: DigestEntry) -> DigestEntry:
     return replace(entry, paper=replace(entry.paper, upvotes=None))
 
 
-@cache
+@lru_cache(maxsize=4096)  # bounded: digest serve builds again and again in one process
 def for_feeds(digest: Digest) -> Digest:
     """The digest as feeds see it: without upvotes, which feeds do not show."""
     return replace(digest, entries=tuple(_entry_for_feeds(e) for e in digest.entries))
