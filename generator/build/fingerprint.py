@@ -62,7 +62,10 @@ class Fingerprinter:
         if kind in _PLAIN:
             return value
         if kind is tuple or kind is list:
-            return value if _PLAIN.issuperset(map(type, value)) else tuple([self._plain(v) for v in value])
+            if _PLAIN.issuperset(map(type, value)):
+                return value
+            items = [self._plain(v) for v in value]
+            return tuple(items) if kind is tuple else items  # a list stays a list, as it does when plain
         getter = self._getters.get(kind)
         if getter is not None:  # a dataclass, most often one already seen
             hit = self._memo.get(id(value))
