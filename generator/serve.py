@@ -171,12 +171,13 @@ class DevServer:
             if search == "only":
                 self.report(f"search index updated in {seconds:.2f} s ({result.rendered:,} files changed)")
                 return result
-            self.state.succeeded()
+            # Reported before the state changes, so whoever sees the new state can read the report.
             follows = "; search follows" if search == "later" else ""
             self.report(f"rebuilt {result.pages:,} pages in {seconds:.2f} s{follows}")
+            self.state.succeeded()
             return result
-        self.state.failed(text)
         self.report(f"build failed; still serving the last good site:\n{text}")
+        self.state.failed(text)
         return None
 
     def watched(self) -> list[Path]:

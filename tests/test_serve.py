@@ -131,6 +131,8 @@ def test_an_edit_shows_before_the_search_index_which_catches_up(tmp_path: Path) 
                         encoding="utf-8")
         assert _wait_for(lambda: "quokka" in _get(page)[1]), log.read_text()
         assert _wait_for(lambda: indexed("quokka")), log.read_text()
+        # The index is swapped in before the server reports it, so wait for the report too.
+        assert _wait_for(lambda: "search index updated" in log.read_text()), log.read_text()
         text = log.read_text()
         assert re.search(r"rebuilt \d+ pages in [\d.]+ s; search follows\n(.|\n)*search index updated", text), text
         assert "Traceback" not in text
