@@ -179,6 +179,10 @@ CONTENT_CASES = [
      "content/templates/base.html:1:1: error: not allowed in a template"),
     ("template modifies data", {"content/templates/base.html": "{{ menu_pages.__len__() }}"}, "error",
      "not allowed in a template"),
+    ("template formats its way out", {"content/templates/base.html": "{{ '{0.__class__}'.format(page_path) }}"},
+     "error", "not allowed in a template"),
+    ("template calls a list's method", {"content/templates/base.html": "{{ feeds.index(feeds[0]) }}{{ []"
+                                        ".append(1) }}"}, "error", "not allowed in a template"),
     ("template syntax error", {"content/templates/base.html": "line one\n{% if %}\n"}, "error",
      "content/templates/base.html:2:1: error: template syntax error"),
     ("template undefined name", {"content/templates/base.html": "{{ nothing_here }}"}, "error",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -43,13 +44,24 @@ from .workers import run_map
 
 @dataclass(frozen=True)
 class Output:
-    """One file of the site: where it goes, its key, and how to make it."""
+    """One file of the site: where it goes, how to make it, and what its key covers.
+
+    The key is computed when first asked for, so the writer's workers compute the keys
+    of the files they place, in parallel, instead of the planning process computing all
+    of them before any is written. Every process computes the same key from the same data."""
 
     path: str
-    key: str
+    kind: str
     make: Callable[..., bytes | str]
     args: tuple[Any, ...]
-    kind: str
+    about: tuple[Any, ...]  # what the key covers besides args: the site-wide key, the kind, templates
+    fingerprint: Callable[..., str] | None  # None: `about` holds the key itself
+
+    @cached_property
+    def key(self) -> str:
+        if self.fingerprint is None:
+            return str(self.about[0])
+        return self.fingerprint(*self.about, self.args)
 
     def data(self) -> bytes:
         made = self.make(*self.args)
@@ -68,7 +80,7 @@ class Plan:
                                            tuple((name, a.path) for name, a in assets.items()), menu)
 
     def _output(self, path: str, kind: str, make: Callable[..., bytes | str], *args: Any, extra: str = "") -> Output:
-        return Output(path, self.fingerprint(self.global_key, kind, extra, args), make, args, kind)
+        return Output(path, kind, make, args, (self.global_key, kind, extra), self.fingerprint)
 
     def outputs(self) -> list[Output]:
         outputs = [*self.pages(), *self.feeds(), *self.bib(), *self.api(), *self.static(), *self.meta(),
@@ -168,7 +180,7 @@ class Plan:
         """The files under `root` of the tree in place, as they are: same key, and, should
         the new tree lack one, its bytes read back from the output (digest serve shows an
         edit first and brings the search index up to date after)."""
-        return [Output(path, key, _read_back, (output / path,), "search")
+        return [Output(path, "search", _read_back, (output / path,), (key,), None)
                 for path, key in sorted(manifest.items()) if path.startswith(root)]
 
 

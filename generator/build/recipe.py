@@ -62,9 +62,8 @@ def run(content: Path, output: Path, options: BuildOptions, found: Check, progre
 
     writer = SiteWriter(folder, cache.manifest, options.jobs, progress, cache.spare_tree, cache.spare_manifest)
     try:
-        writer.write(outputs)  # renders what changed, links the rest
+        manifest = writer.write(outputs)  # renders what changed, links the rest; every file's key
         lap("render")
-        manifest = {o.path: o.key for o in outputs}
         tree = plan.fingerprint(manifest)
         writer.commit(tree)  # the atomic swap
     except BaseException:

@@ -69,20 +69,33 @@ class SiteWriter:
             return True
         return self.previous.get(item.path) == item.key and self._link(item.path)
 
-    def write(self, outputs: list[Output]) -> None:
-        """Every output into the new tree: kept or linked when unchanged, else rendered."""
-        todo = [o for o in outputs if not self._unchanged(o)]
-        self.linked = len(outputs) - len(todo)
+    def write(self, outputs: list[Output]) -> dict[str, str]:
+        """Every output into the new tree: kept or linked when unchanged, else rendered. The
+        workers compute the keys as they go (fingerprinting is a good part of the work); the
+        manifest of the new tree, every path's key, is returned."""
         if self.reused:  # the spare's files that no output claims any more
             wanted = {o.path for o in outputs}
             for rel in sorted(set(self.base) - wanted):
                 _remove(self.staging, rel)
                 self.removed += 1
-        total = len(todo)
-        run_map(_render_into(self.staging), todo, self.jobs,
-                on_progress=lambda done: self.progress("render", done, total))
-        self.progress("render", total, total)
-        self.rendered = total
+        total = len(outputs)
+        placed = run_map(self._place_into(), outputs, self.jobs,
+                         on_progress=lambda done: self.progress("write", done, total))
+        self.progress("write", total, total)
+        self.rendered = sum(1 for _, rendered in placed if rendered)
+        self.linked = total - self.rendered
+        return {o.path: key for o, (key, _) in zip(outputs, placed, strict=True)}
+
+    def _place_into(self) -> Callable[[Output], tuple[str, bool]]:
+        render = _render_into(self.staging)
+
+        def place(item: Output) -> tuple[str, bool]:
+            """The output's key, and whether it had to be rendered."""
+            if self._unchanged(item):
+                return item.key, False
+            render(item)
+            return item.key, True
+        return place
 
     def commit(self, tree: str) -> None:
         """Swap the new tree in; the tree that was the output becomes the spare."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from datetime import date
+from functools import cache
 from typing import Any
 
 from ..content.model import NESTED, Digest, DigestEntry, DigestSummary, Links, Organization, Paper
@@ -23,28 +24,41 @@ def _dump(data: Any) -> bytes:
 
 
 def _json_value(value: Any) -> Any:
-    if dataclasses.is_dataclass(value):
-        return {f.name: _json_value(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    kind: Any = type(value)
+    if kind is str or value is None or kind is int:
+        return value
+    if kind is tuple:
+        return list(value)
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, tuple):
-        return list(value)
-    return value
+    if dataclasses.is_dataclass(value):
+        return {name: _json_value(getattr(value, name)) for name in _field_names(kind)}
+    return list(value) if isinstance(value, tuple) else value
+
+
+@cache
+def _field_names(kind: Any) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(kind))
+
+
+@cache
+def _paper_plan(detail: bool) -> tuple[tuple[str, bool], ...]:
+    """The fields a paper's JSON shows, in declared order, each with whether it is always
+    shown as it is (nested objects) rather than null or [] when empty."""
+    return tuple((name, name in NESTED) for name in _field_names(Paper) if detail or name not in DETAIL_ONLY)
 
 
 def paper_fields(paper: Paper, base_url: str, detail: bool = False) -> dict[str, Any]:
     """Every declared field (nulls where unknown; links only where known), plus the page URL."""
     out: dict[str, Any] = {}
-    for f in dataclasses.fields(paper):
-        if f.name in DETAIL_ONLY and not detail:
-            continue
-        value = getattr(paper, f.name)
-        if f.name == "links":
+    for name, nested in _paper_plan(detail):
+        value = getattr(paper, name)
+        if name == "links":
             out["links"] = paper.links.as_dict()
-        elif f.name in NESTED or value not in ("", ()):
-            out[f.name] = _json_value(value)
+        elif nested or value not in ("", ()):
+            out[name] = _json_value(value)
         else:
-            out[f.name] = [] if isinstance(value, tuple) else None
+            out[name] = [] if isinstance(value, tuple) else None
     if out.get("author_count") is None and paper.authors:
         out["author_count"] = len(paper.authors)
     out["url"] = base_url + urls.paper(paper.id)

@@ -18,7 +18,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
+from types import BuiltinMethodType, FunctionType, MethodType, SimpleNamespace, TracebackType
 from typing import Any
 
 import jinja2
@@ -95,7 +95,32 @@ class Sandbox(ImmutableSandboxedEnvironment):
             fields = self._fields[kind] = _data_fields(kind)
         if attribute in fields:
             return getattr(obj, attribute)
+        if kind is SimpleNamespace and attribute[:1] != "_" and attribute in obj.__dict__:
+            return obj.__dict__[attribute]  # `urls`: a name's value, as a dict's item would be
         return super().getattr(obj, attribute)
+
+    def call(__self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        """A plain function or method, one with no attributes (so neither marked unsafe nor
+        asking for the context), or a built-in method other than str.format that getattr has
+        let through, is called directly: the checks Jinja makes on every call were a sixth of
+        the rendering time. Anything else takes Jinja's way."""
+        kind = type(__obj)
+        if kind is MethodType:
+            plain = type(__obj.__func__) is FunctionType and not __obj.__func__.__dict__
+        elif kind is FunctionType:
+            plain = not __obj.__dict__
+        else:
+            plain = kind is BuiltinMethodType and __obj.__name__ not in _FORMAT_METHODS
+        if plain and "_loop_vars" not in kwargs and "_block_vars" not in kwargs:
+            try:
+                return __obj(*args, **kwargs)
+            except StopIteration:  # as Jinja's own call
+                return __context.environment.undefined("value was undefined because a callable raised a"
+                                                       " StopIteration exception")
+        return super().call(__context, __obj, *args, **kwargs)
+
+
+_FORMAT_METHODS = frozenset({"format", "format_map"})
 
 
 def _data_fields(kind: type) -> frozenset[str]:
