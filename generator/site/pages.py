@@ -22,7 +22,7 @@ from ..diagnostics import DigestError
 from . import cards, filters, urls
 from .catalog import Appearance, Catalog
 from .feeds import site_feeds
-from .latex import abstract_html as _abstract_html
+from .latex import abstract_html  # remembered there: a paper's abstract shows on several pages
 from .markup import plain_text, render_markdown, truncate
 from .search import ROOT as SEARCH_INDEX
 from .templates import TemplateSet
@@ -114,7 +114,6 @@ def page_views(catalog: Catalog) -> list[PageView]:
 
 REQUIRED_TEMPLATES = ("index.html", "digest.html", "paper.html", "tags.html", "tag.html", "archive.html",
                       "page.html", "search.html", "404.html", "feeds.html", "period.html")
-abstract_html = lru_cache(maxsize=65536)(_abstract_html)  # a paper's abstract shows on several pages
 TOP_WEEK = 5  # most upvoted papers of the week on the home page
 
 
