@@ -258,3 +258,26 @@ def test_a_no_op_rebuild_imports_no_rendering_code(tmp_path: Path) -> None:
     (root / "out" / "about" / "index.html").unlink()
     assert "plan" in build(root / "content", root / "out", search=False).timings
     assert (root / "out" / "about" / "index.html").is_file()
+
+
+def test_keys_computed_in_forked_workers_match_one_process(tmp_path: Path) -> None:
+    """The writer's workers compute the keys of the files they place. On a site large enough to
+    fork them, an edit rebuilt with two workers renders exactly the files one process renders,
+    and gives the bytes of a clean full build: a key never depends on the process computing it."""
+    sites = {}
+    for jobs in (1, 2):
+        root = tmp_path / f"jobs{jobs}"
+        shutil.copytree(REPO / "content", root / "content")
+        shutil.copytree(REPO / "themes", root / "themes")
+        first = build(root / "content", root / "inc", search=False, jobs=jobs)
+        assert first.files >= 4 * 64  # enough outputs for run_map to fork two workers
+        sites[jobs] = root
+    for step, kind in enumerate(["note", "retag", "theme-css", "note"]):
+        rendered = {}
+        for jobs, root in sites.items():
+            edit(kind, root, random.Random(step))
+            rendered[jobs] = build(root / "content", root / "inc", search=False, jobs=jobs).rendered
+        assert rendered[1] == rendered[2], f"step {step} ({kind}): {rendered}"
+        assert tree(sites[1] / "inc") == tree(sites[2] / "inc")
+    build(sites[2] / "content", sites[2] / "full", search=False, incremental=False, jobs=1)
+    assert tree(sites[2] / "inc") == tree(sites[2] / "full")
