@@ -160,3 +160,23 @@ def test_import_then_load_round_trips_every_field(title, abstract, authors, upvo
         assert paper.links.code == "https://example.org/x?a=1&b=<2>" and paper.source == "property test"
         assert site.digests[0].date == date(2026, 1, 2)
         assert [e.paper.id for e in site.digests[0].entries] == [paper_id]
+
+
+def _truncate_whole(text: str, limit: int) -> str:
+    """What a description is, read plainly: the whole text collapsed, then cut at a word."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    return (cut[: cut.rfind(" ")] if " " in cut[limit // 2:] else cut).rstrip(",;: ") + "…"
+
+
+@FAST
+@given(text=st.lists(st.one_of(st.text("ab,;:x\u3000", min_size=1, max_size=6),
+                                st.text(" \n\t\u00a0", min_size=1, max_size=30)), max_size=80).map("".join),
+       limit=st.integers(2, 60))
+def test_truncate_reads_only_the_start_it_needs_and_cuts_where_the_whole_text_would(text: str, limit: int) -> None:
+    from generator.site.markup import truncate
+    got = truncate(text, limit)
+    assert got == _truncate_whole(text, limit)
+    assert len(got) <= limit
