@@ -181,6 +181,10 @@ CONTENT_CASES = [
      "not allowed in a template"),
     ("template formats its way out", {"content/templates/base.html": "{{ '{0.__class__}'.format(page_path) }}"},
      "error", "not allowed in a template"),
+    ("template changes the catalog through the dict class", {"content/templates/base.html":
+        "{{ dict.setdefault(catalog.site.curators, page_path, 1) }}"}, "error", "not allowed in a template"),
+    ("template empties related papers through the dict class", {"content/templates/base.html":
+        "{{ dict.clear(catalog.related) }}"}, "error", "not allowed in a template"),
     ("template calls a list's method", {"content/templates/base.html": "{{ feeds.index(feeds[0]) }}{{ []"
                                         ".append(1) }}"}, "error", "not allowed in a template"),
     ("template syntax error", {"content/templates/base.html": "line one\n{% if %}\n"}, "error",

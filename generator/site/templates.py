@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping, MutableSequence, MutableSet
 from dataclasses import dataclass
 from pathlib import Path
 from types import BuiltinMethodType, FunctionType, MethodType, SimpleNamespace, TracebackType
@@ -82,6 +82,10 @@ class Sandbox(ImmutableSandboxedEnvironment):
         self._fields: dict[type, frozenset[str]] = {}
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, type):  # a class, e.g. the `dict` global: never cached, as every class is a `type`
+            # Jinja refuses `d.update` but not `dict.update(d, ...)`, which would change any dict a
+            # template reaches (the catalog's) under every page rendered after it
+            return not issubclass(obj, _MUTABLE) and super().is_safe_attribute(obj, attr, value)
         key = (type(obj), attr)
         safe = self._safe.get(key)
         if safe is None:
@@ -111,7 +115,10 @@ class Sandbox(ImmutableSandboxedEnvironment):
             plain = not __obj.__dict__
         else:
             plain = kind is BuiltinMethodType and __obj.__name__ not in _FORMAT_METHODS
-        if plain and "_loop_vars" not in kwargs and "_block_vars" not in kwargs:
+        if plain:
+            # Jinja passes these to every call in a loop or a block, for context functions only
+            kwargs.pop("_loop_vars", None)
+            kwargs.pop("_block_vars", None)
             try:
                 return __obj(*args, **kwargs)
             except StopIteration:  # as Jinja's own call
@@ -121,6 +128,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
 
 
 _FORMAT_METHODS = frozenset({"format", "format_map"})
+_MUTABLE = (MutableMapping, MutableSequence, MutableSet)  # dict, list, set, deque, bytearray and their kin
 
 
 def _data_fields(kind: type) -> frozenset[str]:
