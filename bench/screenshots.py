@@ -1,5 +1,5 @@
-"""Screenshots of the built site in Chromium: home, digest, paper and week pages, desktop (1366x900)
-and phone (390x844), light and dark, first screen only.
+"""Screenshots of the built site in Chromium: home, digest, paper, week and search pages (the search
+with a query's results shown), desktop (1366x900) and phone (390x844), light and dark, first screen only.
 
     python bench/screenshots.py OUTPUT_DIR docs/screenshots
 """
@@ -15,7 +15,7 @@ from playwright.sync_api import sync_playwright
 
 PAGES = {"home": "", "digest": "digests/2026-03-13/",
          "paper": "papers/deconstructing-attention-investigating-design-principles-for-effective-language/",
-         "week": "weeks/2026-W27/"}
+         "week": "weeks/2026-W27/", "search": "search/?q=attention"}
 SIZES = {"desktop": (1366, 900), "phone": (390, 844)}
 
 
@@ -40,6 +40,8 @@ def main(site: str, target: str, only: str = "") -> None:
                     if only and name != only:
                         continue
                     page.goto(base + path, wait_until="networkidle")
+                    if name == "search":  # the results are drawn once the index files have come
+                        page.wait_for_selector("#search-results li", timeout=10_000)
                     page.screenshot(path=str(out / f"{name}-{size}-{scheme}.png"))
                 context.close()
         browser.close()
