@@ -55,12 +55,10 @@ class Output:
     make: Callable[..., bytes | str]
     args: tuple[Any, ...]
     about: tuple[Any, ...]  # what the key covers besides args: the site-wide key, the kind, templates
-    fingerprint: Callable[..., str] | None  # None: `about` holds the key itself
+    fingerprint: Callable[..., str]
 
     @cached_property
     def key(self) -> str:
-        if self.fingerprint is None:
-            return str(self.about[0])
         return self.fingerprint(*self.about, self.args)
 
     def data(self) -> bytes:
@@ -174,14 +172,17 @@ class Plan:
         outputs = [self._output(SEARCH_ROOT + path, "search", _identity, data) for path, data in files.items()]
         return outputs, dict(zip(keys, analyses, strict=True))
 
-
     @staticmethod
     def kept(manifest: dict[str, str], root: str, output: Path) -> list[Output]:
         """The files under `root` of the tree in place, as they are: same key, and, should
         the new tree lack one, its bytes read back from the output (digest serve shows an
         edit first and brings the search index up to date after)."""
-        return [Output(path, "search", _read_back, (output / path,), (key,), None)
+        return [Output(path, "search", _read_back, (output / path,), (key,), _known_key)
                 for path, key in sorted(manifest.items()) if path.startswith(root)]
+
+
+def _known_key(key: str, _args: tuple[Any, ...]) -> str:
+    return key
 
 
 def _read_back(path: Path) -> bytes:

@@ -25,15 +25,15 @@ def _dump(data: Any) -> bytes:
 
 def _json_value(value: Any) -> Any:
     kind: Any = type(value)
-    if kind is str or value is None or kind is int:
+    if kind is str or value is None or kind is int:  # most values: checked first
         return value
-    if kind is tuple:
+    if isinstance(value, tuple):
         return list(value)
     if isinstance(value, date):
         return value.isoformat()
     if dataclasses.is_dataclass(value):
         return {name: _json_value(getattr(value, name)) for name in _field_names(kind)}
-    return list(value) if isinstance(value, tuple) else value
+    return value
 
 
 @cache
